@@ -1,0 +1,2 @@
+//! The `listquery` command-line tool.
+fn main() {}

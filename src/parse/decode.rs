@@ -1,0 +1,1 @@
+//! Percent-decoding with form rules.

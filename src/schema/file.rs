@@ -1,0 +1,1 @@
+//! The TOML/JSON schema file (SPEC §10).

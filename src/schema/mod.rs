@@ -1,0 +1,468 @@
+//! The allow-list schema: which fields of a resource may be filtered or sorted,
+//! their types and the resource's limits (SPEC §10).
+//!
+//! A schema is plain data, built in Rust with [`ResourceBuilder`] or loaded from
+//! the TOML/JSON form with [`Schema::from_toml_str`] / [`Schema::from_json_str`].
+//! Every mistake in a schema is a [`SchemaError`] at load time, naming the
+//! resource and field; nothing about the schema can fail at request time.
+
+mod builder;
+mod file;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use builder::{FieldBuilder, ResourceBuilder};
+
+use crate::limits::Limits;
+use crate::parse::{ParamNames, SortDirection};
+
+/// A set of resources, by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schema {
+    resources: BTreeMap<String, Arc<Resource>>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a resource under its name.
+    pub fn insert(&mut self, resource: Resource) -> &mut Self {
+        self.resources
+            .insert(resource.name.clone(), Arc::new(resource));
+        self
+    }
+
+    /// The resource called `name`.
+    pub fn resource(&self, name: &str) -> Option<&Arc<Resource>> {
+        self.resources.get(name)
+    }
+
+    /// All resources, by name.
+    pub fn resources(&self) -> impl Iterator<Item = &Arc<Resource>> {
+        self.resources.values()
+    }
+}
+
+/// Index of a field in its [`Resource`]; cheap to copy and compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldId(pub(crate) usize);
+
+impl FieldId {
+    /// The position of the field in [`Resource::fields`].
+    pub const fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// One list endpoint (`customers`, `orders`, `invoices`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub(crate) name: String,
+    pub(crate) table: String,
+    pub(crate) primary_key: FieldId,
+    pub(crate) default_sort: Vec<(FieldId, SortDirection)>,
+    pub(crate) per_page: u64,
+    pub(crate) max_per_page: u64,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) aggregates: Vec<Aggregate>,
+    pub(crate) limits: Limits,
+    pub(crate) params: ParamNames,
+}
+
+impl Resource {
+    /// Starts building a resource called `name` over `table`.
+    pub fn builder(name: impl Into<String>, table: impl Into<String>) -> ResourceBuilder {
+        ResourceBuilder::new(name, table)
+    }
+
+    /// The resource's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The SQL table.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+    /// The primary-key field, appended to every sort as the last tie-breaker.
+    pub fn primary_key(&self) -> FieldId {
+        self.primary_key
+    }
+    /// The sort used when the request has none.
+    pub fn default_sort(&self) -> &[(FieldId, SortDirection)] {
+        &self.default_sort
+    }
+    /// The default page size.
+    pub fn per_page(&self) -> u64 {
+        self.per_page
+    }
+    /// The largest page size a client may ask for.
+    pub fn max_per_page(&self) -> u64 {
+        self.max_per_page
+    }
+    /// All fields, in declaration order; [`FieldId`] indexes this slice.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+    /// The field with this id.
+    ///
+    /// # Panics
+    ///
+    /// If `id` came from another resource with more fields (ids are only made by
+    /// this crate, from this resource's own field list).
+    #[allow(clippy::indexing_slicing)] // an id of this resource is always in range
+    pub fn field(&self, id: FieldId) -> &Field {
+        &self.fields[id.0]
+    }
+    /// Looks a field up by its API name.
+    pub fn field_id(&self, name: &str) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.name == name).map(FieldId)
+    }
+    /// The aggregates offered under `metadata`.
+    pub fn aggregates(&self) -> &[Aggregate] {
+        &self.aggregates
+    }
+    /// The resource's limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+    /// The names of the recognised query parameters.
+    pub fn params(&self) -> &ParamNames {
+        &self.params
+    }
+    /// Names of the fields a client may sort by.
+    pub fn sortable_fields(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.sortable)
+            .map(|f| f.name.clone())
+            .collect()
+    }
+    /// Names of the fields a client may filter by.
+    pub fn filterable_fields(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| !f.filter_ops.is_empty())
+            .map(|f| f.name.clone())
+            .collect()
+    }
+}
+
+/// One API-visible field and the SQL column it maps to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub(crate) name: String,
+    pub(crate) column: String,
+    pub(crate) ty: FieldType,
+    pub(crate) sortable: bool,
+    pub(crate) filter_ops: OpSet,
+    pub(crate) nulls: NullsOrder,
+}
+
+impl Field {
+    /// The API name (`customer`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The SQL column (`customer_id`).
+    pub fn column(&self) -> &str {
+        &self.column
+    }
+    /// The value type.
+    pub fn ty(&self) -> &FieldType {
+        &self.ty
+    }
+    /// Whether clients may sort by it.
+    pub fn sortable(&self) -> bool {
+        self.sortable
+    }
+    /// The filter operators clients may use on it (empty: not filterable).
+    pub fn filter_ops(&self) -> OpSet {
+        self.filter_ops
+    }
+    /// Where NULLs sort, in both directions.
+    pub fn nulls(&self) -> NullsOrder {
+        self.nulls
+    }
+}
+
+/// The type of a field's values, checked before any SQL is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldType {
+    /// Any text.
+    String,
+    /// A signed 64-bit integer.
+    Integer,
+    /// An exact decimal (no float rounding).
+    Decimal,
+    /// `true`/`false`/`1`/`0`.
+    Boolean,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DD HH:MM:SS` (UTC), or RFC 3339 with an offset.
+    DateTime,
+    /// One of a fixed list of strings.
+    Enum(Vec<String>),
+}
+
+impl FieldType {
+    /// The type's name as written in a schema file.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::DateTime => "datetime",
+            Self::Enum(_) => "enum",
+        }
+    }
+}
+
+/// Where NULLs go in a sort, the same on every database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NullsOrder {
+    /// NULLs before all values, ascending and descending.
+    First,
+    /// NULLs after all values, ascending and descending (the default).
+    #[default]
+    Last,
+}
+
+impl NullsOrder {
+    /// `"first"` or `"last"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::First => "first",
+            Self::Last => "last",
+        }
+    }
+}
+
+/// A filter operator (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FilterOp {
+    /// `=` / `IN`, 1..n values; also the bare `filter[f]` form.
+    Eq,
+    /// `<>` / `NOT IN`, 1..n values.
+    Ne,
+    /// `>`, exactly 1 value.
+    Gt,
+    /// `>=`, exactly 1 value.
+    Gte,
+    /// `<`, exactly 1 value.
+    Lt,
+    /// `<=`, exactly 1 value.
+    Lte,
+    /// `BETWEEN a AND b` (inclusive), exactly 2 values.
+    Between,
+    /// Case-insensitive substring, 1..n values OR'ed.
+    Contains,
+    /// Case-insensitive prefix, 1..n values OR'ed.
+    StartsWith,
+    /// Case-insensitive suffix, 1..n values OR'ed.
+    EndsWith,
+    /// `IS NULL` (`true`) / `IS NOT NULL` (`false`), exactly 1 value.
+    Null,
+}
+
+impl FilterOp {
+    /// Every operator.
+    pub const ALL: [FilterOp; 11] = [
+        Self::Eq,
+        Self::Ne,
+        Self::Gt,
+        Self::Gte,
+        Self::Lt,
+        Self::Lte,
+        Self::Between,
+        Self::Contains,
+        Self::StartsWith,
+        Self::EndsWith,
+        Self::Null,
+    ];
+
+    /// The operator's name in `filter[field][op]`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ne => "ne",
+            Self::Gt => "gt",
+            Self::Gte => "gte",
+            Self::Lt => "lt",
+            Self::Lte => "lte",
+            Self::Between => "between",
+            Self::Contains => "contains",
+            Self::StartsWith => "starts_with",
+            Self::EndsWith => "ends_with",
+            Self::Null => "null",
+        }
+    }
+
+    /// The operator called `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.as_str() == name)
+    }
+
+    /// How many values the operator takes: `(min, max)`.
+    pub const fn arity(self) -> (usize, Option<usize>) {
+        match self {
+            Self::Eq | Self::Ne | Self::Contains | Self::StartsWith | Self::EndsWith => (1, None),
+            Self::Gt | Self::Gte | Self::Lt | Self::Lte | Self::Null => (1, Some(1)),
+            Self::Between => (2, Some(2)),
+        }
+    }
+
+    /// Whether the operator is a case-insensitive `LIKE` match.
+    pub const fn is_like(self) -> bool {
+        matches!(self, Self::Contains | Self::StartsWith | Self::EndsWith)
+    }
+
+    const fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+impl fmt::Display for FilterOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of [`FilterOp`]s (a small bit set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct OpSet(u16);
+
+impl OpSet {
+    /// No operator: the field is not filterable.
+    pub const EMPTY: OpSet = OpSet(0);
+
+    /// A set from a list of operators.
+    pub const fn of(ops: &[FilterOp]) -> Self {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < ops.len() {
+            bits |= ops[i].bit();
+            i += 1;
+        }
+        OpSet(bits)
+    }
+    /// Whether `op` is in the set.
+    pub const fn contains(self, op: FilterOp) -> bool {
+        self.0 & op.bit() != 0
+    }
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The set with `op` added.
+    pub const fn with(self, op: FilterOp) -> Self {
+        OpSet(self.0 | op.bit())
+    }
+    /// The operators, in [`FilterOp::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = FilterOp> {
+        FilterOp::ALL.into_iter().filter(move |op| self.contains(*op))
+    }
+}
+
+impl FromIterator<FilterOp> for OpSet {
+    fn from_iter<I: IntoIterator<Item = FilterOp>>(iter: I) -> Self {
+        iter.into_iter().fold(OpSet::EMPTY, OpSet::with)
+    }
+}
+
+/// An aggregate offered under `metadata` (`total_amount = SUM(amount)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    pub(crate) name: String,
+    pub(crate) function: AggregateFn,
+    /// `None` only for `count` over all rows.
+    pub(crate) field: Option<FieldId>,
+}
+
+impl Aggregate {
+    /// The key under `metadata`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The SQL function.
+    pub fn function(&self) -> AggregateFn {
+        self.function
+    }
+    /// The field aggregated (`None` for `COUNT(*)`).
+    pub fn field(&self) -> Option<FieldId> {
+        self.field
+    }
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AggregateFn {
+    /// `SUM`
+    Sum,
+    /// `AVG`
+    Avg,
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+    /// `COUNT`
+    Count,
+}
+
+impl AggregateFn {
+    /// The function's name in a schema file.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sum => "sum",
+            Self::Avg => "avg",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Count => "count",
+        }
+    }
+}
+
+/// A mistake in a schema, found when it is loaded or built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The file could not be read.
+    #[error("cannot read schema file {path}: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
+    /// The TOML or JSON is not well-formed, or has unknown or mistyped keys.
+    #[error("schema {format} is invalid: {message}")]
+    Syntax {
+        /// `TOML` or `JSON`.
+        format: &'static str,
+        /// The deserializer's message (with line and column).
+        message: String,
+    },
+    /// A resource (and possibly one of its fields) is wrong.
+    #[error("resource '{resource}'{}: {problem}", field.as_ref().map(|f| format!(", field '{f}'")).unwrap_or_default())]
+    Invalid {
+        /// The resource.
+        resource: String,
+        /// The field, when one is to blame.
+        field: Option<String>,
+        /// What is wrong.
+        problem: String,
+    },
+}
