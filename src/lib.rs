@@ -33,7 +33,7 @@ pub use limits::{LimitKind, Limits};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
+    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
     Schema, SchemaError,
 };
 pub use validate::{

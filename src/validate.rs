@@ -121,6 +121,19 @@ impl Value {
     }
 }
 
+/// JSON form: integers as numbers, decimals as strings in canonical form
+/// (`"12.50"`), booleans as booleans, dates `"YYYY-MM-DD"`, datetimes
+/// `"YYYY-MM-DD HH:MM:SS"` (UTC), strings as strings.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(i) => s.serialize_i64(*i),
+            Self::Boolean(b) => s.serialize_bool(*b),
+            other => s.serialize_str(&other.to_text()),
+        }
+    }
+}
+
 /// One validated filter: `field op values`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {

@@ -29,6 +29,7 @@ pub struct FieldBuilder {
     pub(crate) sortable: bool,
     pub(crate) ops: OpSet,
     pub(crate) nulls: NullsOrder,
+    pub(crate) scale: Option<u32>,
 }
 
 impl FieldBuilder {
@@ -46,6 +47,11 @@ impl FieldBuilder {
     /// Lets clients filter the field with these operators.
     pub fn filter(mut self, ops: &[FilterOp]) -> Self {
         self.ops = OpSet::of(ops);
+        self
+    }
+    /// For a decimal field: the digits after the point the column stores.
+    pub fn scale(mut self, scale: u32) -> Self {
+        self.scale = Some(scale);
         self
     }
     /// Where NULLs sort (default: last).
@@ -105,6 +111,7 @@ impl ResourceBuilder {
             sortable: false,
             ops: OpSet::EMPTY,
             nulls: NullsOrder::Last,
+            scale: None,
         }));
         self
     }

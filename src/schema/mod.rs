@@ -163,6 +163,7 @@ pub struct Field {
     pub(crate) sortable: bool,
     pub(crate) filter_ops: OpSet,
     pub(crate) nulls: NullsOrder,
+    pub(crate) scale: Option<u32>,
 }
 
 impl Field {
@@ -189,6 +190,13 @@ impl Field {
     /// Where NULLs sort, in both directions.
     pub fn nulls(&self) -> NullsOrder {
         self.nulls
+    }
+    /// For a `decimal` field, the number of digits after the point the column
+    /// stores (schema key `scale`), if declared. SQLite has no exact decimal type:
+    /// with a scale, sums and averages there are computed on integers
+    /// (`ROUND(x * 10^scale)`) and stay exact.
+    pub fn scale(&self) -> Option<u32> {
+        self.scale
     }
 }
 
@@ -431,6 +439,32 @@ impl AggregateFn {
             Self::Min => "min",
             Self::Max => "max",
             Self::Count => "count",
+        }
+    }
+}
+
+/// The value of one aggregate, as read back from the count statement.
+///
+/// JSON form (under `"metadata"`): integers as numbers, decimals as strings in
+/// exact canonical form (`"1234.50"`), no value (an aggregate over no rows
+/// where SQL gives NULL) as `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AggregateValue {
+    /// SQL NULL (e.g. `MIN` over no rows).
+    Null,
+    /// An integer result (`COUNT`, or `SUM`/`MIN`/`MAX` of an integer field).
+    Integer(i64),
+    /// An exact decimal result.
+    Decimal(rust_decimal::Decimal),
+}
+
+impl Serialize for AggregateValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Null => s.serialize_none(),
+            Self::Integer(i) => s.serialize_i64(*i),
+            Self::Decimal(d) => s.collect_str(d),
         }
     }
 }
