@@ -7,7 +7,9 @@ use crate::error::ParseError;
 use crate::limits::LimitKind;
 use crate::parse::decode::decode_component;
 use crate::parse::grammar::{filter_key_segments, parse_sort_list, parse_value_list};
-use crate::parse::{ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue};
+use crate::parse::{
+    ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
+};
 
 /// The accepted forms of a filter key, for `malformed_parameter` messages.
 fn filter_forms(prefix: &str) -> String {
@@ -165,10 +167,18 @@ impl<'a> QueryParser<'_, 'a> {
                 return self.filter(key, suffix, value).map(RawParamKind::Filter);
             }
         }
-        if let Some(name) = [&names.sort, &names.page, &names.per_page, &names.metadata, &names.cursor]
-            .into_iter()
-            .find(|name| key.strip_prefix(name.as_str()).is_some_and(|s| s.starts_with('[')))
-        {
+        if let Some(name) = [
+            &names.sort,
+            &names.page,
+            &names.per_page,
+            &names.metadata,
+            &names.cursor,
+        ]
+        .into_iter()
+        .find(|name| {
+            key.strip_prefix(name.as_str())
+                .is_some_and(|s| s.starts_with('['))
+        }) {
             // `sort[]=name`, `page[0]=2`: a PHP array of a recognised key is a
             // client mistake, not an app parameter to ignore.
             self.errors.push(ParseError::MalformedParameter {
@@ -210,7 +220,8 @@ impl<'a> QueryParser<'_, 'a> {
         }
         let parsed = match value {
             Cow::Borrowed(s) => parse_sort_list(s),
-            Cow::Owned(s) => parse_sort_list(s).map(|keys| keys.into_iter().map(RawSortKey::into_owned).collect()),
+            Cow::Owned(s) => parse_sort_list(s)
+                .map(|keys| keys.into_iter().map(RawSortKey::into_owned).collect()),
         };
         match parsed {
             Ok(keys) => Some(keys),
@@ -226,7 +237,12 @@ impl<'a> QueryParser<'_, 'a> {
         }
     }
 
-    fn filter(&mut self, key: &Cow<'a, str>, suffix: &str, value: &Cow<'a, str>) -> Option<RawFilter<'a>> {
+    fn filter(
+        &mut self,
+        key: &Cow<'a, str>,
+        suffix: &str,
+        value: &Cow<'a, str>,
+    ) -> Option<RawFilter<'a>> {
         let names = self.config.names;
         let malformed = |this: &mut Self| {
             this.errors.push(ParseError::MalformedParameter {
@@ -238,7 +254,9 @@ impl<'a> QueryParser<'_, 'a> {
         let (field, op) = match filter_key_segments(suffix).as_deref() {
             Some([field]) if !field.is_empty() => (*field, None),
             Some([field, op])
-                if !field.is_empty() && !op.is_empty() && !op.bytes().all(|b| b.is_ascii_digit()) =>
+                if !field.is_empty()
+                    && !op.is_empty()
+                    && !op.bytes().all(|b| b.is_ascii_digit()) =>
             {
                 (*field, Some(*op))
             }
@@ -261,7 +279,8 @@ impl<'a> QueryParser<'_, 'a> {
 
         let parsed = match value {
             Cow::Borrowed(s) => parse_value_list(s),
-            Cow::Owned(s) => parse_value_list(s).map(|items| items.into_iter().map(RawValue::into_owned).collect()),
+            Cow::Owned(s) => parse_value_list(s)
+                .map(|items| items.into_iter().map(RawValue::into_owned).collect()),
         };
         let values = match parsed {
             Ok(values) => values,
@@ -285,7 +304,11 @@ impl<'a> QueryParser<'_, 'a> {
             });
             return None;
         }
-        if let Some(long) = values.iter().map(|v| v.text.len()).find(|&n| n > limits.max_value_len) {
+        if let Some(long) = values
+            .iter()
+            .map(|v| v.text.len())
+            .find(|&n| n > limits.max_value_len)
+        {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.clone().into_owned()),
                 limit: LimitKind::ValueLength,
