@@ -784,3 +784,64 @@ impl<'r> Validator<'r> {
         }
     }
 }
+
+/// The JSON form of SPEC §11 (the `explain` output without `sql`): `resource`,
+/// `filters` (`field`, `op`, `values`), the effective `sort` (`field`,
+/// `direction`, `nulls`), `pagination` (`page`, `per_page`, `offset`, or `null`)
+/// and `metadata`.
+impl serde::Serialize for ListQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        #[derive(serde::Serialize)]
+        struct FilterJson<'a> {
+            field: &'a str,
+            op: FilterOp,
+            values: &'a [Value],
+        }
+        #[derive(serde::Serialize)]
+        struct SortJson<'a> {
+            field: &'a str,
+            direction: SortDirection,
+            nulls: NullsOrder,
+        }
+        #[derive(serde::Serialize)]
+        struct PaginationJson {
+            page: u64,
+            per_page: u64,
+            offset: u64,
+        }
+
+        let r = &self.resource;
+        let filters: Vec<_> = self
+            .filters
+            .iter()
+            .map(|f| FilterJson {
+                field: r.field(f.field).name(),
+                op: f.op,
+                values: &f.values,
+            })
+            .collect();
+        let sort: Vec<_> = self
+            .sort
+            .iter()
+            .map(|k| SortJson {
+                field: r.field(k.field).name(),
+                direction: k.direction,
+                nulls: k.nulls,
+            })
+            .collect();
+        let pagination = self.pagination.map(|p| PaginationJson {
+            page: p.page,
+            per_page: p.per_page,
+            offset: p.offset,
+        });
+        let mut st = s.serialize_struct("ListQuery", 5)?;
+        st.serialize_field("resource", r.name())?;
+        st.serialize_field("filters", &filters)?;
+        st.serialize_field("sort", &sort)?;
+        st.serialize_field("pagination", &pagination)?;
+        st.serialize_field("metadata", &self.metadata)?;
+        st.end()
+    }
+}
