@@ -249,12 +249,16 @@ impl ListQuery {
             limits: resource.limits(),
             strict: options.strict,
         };
-        match parse::parse_query(raw, &config) {
-            Ok(raw) => Self::from_raw(&raw, resource, options),
-            Err(errors) => Err(QueryErrors(
-                errors.into_iter().map(QueryError::Parse).collect(),
-            )),
+        let (raw, parse_errors) = parse::parse_query_partial(raw, &config);
+        let validated = Self::from_raw(&raw, resource, options);
+        if parse_errors.is_empty() {
+            return validated;
         }
+        let mut errors: Vec<QueryError> = parse_errors.into_iter().map(QueryError::Parse).collect();
+        if let Err(more) = validated {
+            errors.extend(more);
+        }
+        Err(QueryErrors(errors))
     }
 
     /// Validates an already parsed [`RawQuery`].

@@ -41,25 +41,42 @@ pub fn parse_query<'a>(
     raw: &'a str,
     config: &ParseConfig<'_>,
 ) -> Result<RawQuery<'a>, Vec<ParseError>> {
+    let (query, errors) = parse_query_partial(raw, config);
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like [`parse_query`], but also returns the parameters that did parse when
+/// others did not, so that validation can report their errors too (a request
+/// gets all its errors at once). The pairs in error are left out.
+pub fn parse_query_partial<'a>(
+    raw: &'a str,
+    config: &ParseConfig<'_>,
+) -> (RawQuery<'a>, Vec<ParseError>) {
     let limits = config.limits;
     let raw = raw.strip_prefix('?').unwrap_or(raw);
     if raw.len() > limits.max_query_len {
-        return Err(vec![ParseError::LimitExceeded {
+        let error = ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::QueryLength,
             max: limits.max_query_len,
             actual: raw.len(),
-        }]);
+        };
+        return (RawQuery::default(), vec![error]);
     }
     let pairs = raw.split('&').filter(|p| !p.is_empty());
     let count = pairs.clone().count();
     if count > limits.max_params {
-        return Err(vec![ParseError::LimitExceeded {
+        let error = ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::Params,
             max: limits.max_params,
             actual: count,
-        }]);
+        };
+        return (RawQuery::default(), vec![error]);
     }
 
     let mut parser = QueryParser {
@@ -82,11 +99,7 @@ pub fn parse_query<'a>(
             actual: parser.filters,
         });
     }
-    if parser.errors.is_empty() {
-        Ok(RawQuery { params })
-    } else {
-        Err(parser.errors)
-    }
+    (RawQuery { params }, parser.errors)
 }
 
 /// The identity of a recognised parameter, for duplicate detection: the
