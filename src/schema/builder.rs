@@ -1,5 +1,6 @@
 //! Building a [`Resource`] in Rust.
 
+use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, parse_sort_list};
 use crate::schema::{
@@ -256,8 +257,11 @@ impl ResourceBuilder {
         if sort.is_empty() {
             return Ok(Vec::new());
         }
-        let keys = parse_sort_list(sort).map_err(|(offset, problem)| {
-            checker.error(format!("default_sort {sort:?}: {problem} at byte {offset}"))
+        let keys = parse_sort_list(sort).map_err(|(offset, problem)| match problem {
+            SortProblem::DuplicateField(name) => {
+                checker.field_error(&name, "default_sort names the field twice")
+            }
+            problem => checker.error(format!("default_sort {sort:?}: {problem} at byte {offset}")),
         })?;
         let mut out: Vec<(FieldId, SortDirection)> = Vec::with_capacity(keys.len());
         for key in keys {
