@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn borrows_plain_text() {
-        assert!(matches!(decode_component("paid,sent"), Ok(Cow::Borrowed("paid,sent"))));
+        assert!(matches!(
+            decode_component("paid,sent"),
+            Ok(Cow::Borrowed("paid,sent"))
+        ));
     }
 
     #[test]
@@ -106,9 +109,18 @@ mod tests {
             decode_component("ab%G1"),
             Err((2, EncodingProblem::MalformedEscape))
         );
-        assert_eq!(decode_component("ab%"), Err((2, EncodingProblem::MalformedEscape)));
-        assert_eq!(decode_component("ab%4"), Err((2, EncodingProblem::MalformedEscape)));
-        assert_eq!(decode_component("x%FFy"), Err((1, EncodingProblem::NotUtf8)));
+        assert_eq!(
+            decode_component("ab%"),
+            Err((2, EncodingProblem::MalformedEscape))
+        );
+        assert_eq!(
+            decode_component("ab%4"),
+            Err((2, EncodingProblem::MalformedEscape))
+        );
+        assert_eq!(
+            decode_component("x%FFy"),
+            Err((1, EncodingProblem::NotUtf8))
+        );
         assert_eq!(
             decode_component("a+b%00"),
             Err((3, EncodingProblem::ControlCharacter))
@@ -117,6 +129,9 @@ mod tests {
             decode_component("a\tb"),
             Err((1, EncodingProblem::ControlCharacter))
         );
-        assert_eq!(decode_component("%7F"), Err((0, EncodingProblem::ControlCharacter)));
+        assert_eq!(
+            decode_component("%7F"),
+            Err((0, EncodingProblem::ControlCharacter))
+        );
     }
 }

@@ -245,16 +245,31 @@ mod tests {
         assert_eq!(parse_value_list("a,,b"), Err((2, ValueProblem::EmptyItem)));
         assert_eq!(parse_value_list("a,"), Err((2, ValueProblem::EmptyItem)));
         assert_eq!(parse_value_list("a, ,b"), Err((2, ValueProblem::EmptyItem)));
-        assert_eq!(parse_value_list(r#"a,"bc"#), Err((2, ValueProblem::UnterminatedQuote)));
-        assert_eq!(parse_value_list(r#"ab"c"#), Err((2, ValueProblem::StrayQuote)));
-        assert_eq!(parse_value_list(r#""a"b"#), Err((3, ValueProblem::StrayQuote)));
-        assert_eq!(parse_value_list(r#""a\nb""#), Err((2, ValueProblem::BadEscape)));
+        assert_eq!(
+            parse_value_list(r#"a,"bc"#),
+            Err((2, ValueProblem::UnterminatedQuote))
+        );
+        assert_eq!(
+            parse_value_list(r#"ab"c"#),
+            Err((2, ValueProblem::StrayQuote))
+        );
+        assert_eq!(
+            parse_value_list(r#""a"b"#),
+            Err((3, ValueProblem::StrayQuote))
+        );
+        assert_eq!(
+            parse_value_list(r#""a\nb""#),
+            Err((2, ValueProblem::BadEscape))
+        );
     }
 
     #[test]
     fn sort_lists() {
         let keys = parse_sort_list("-a,+b,c_1").unwrap();
-        let got: Vec<_> = keys.iter().map(|k| (k.field.as_ref(), k.direction, k.offset)).collect();
+        let got: Vec<_> = keys
+            .iter()
+            .map(|k| (k.field.as_ref(), k.direction, k.offset))
+            .collect();
         assert_eq!(
             got,
             [
@@ -271,8 +286,14 @@ mod tests {
         assert_eq!(parse_sort_list("a,"), Err((2, SortProblem::EmptyKey)));
         assert_eq!(parse_sort_list(" name"), Err((0, SortProblem::RawPlus)));
         assert_eq!(parse_sort_list("-"), Err((1, SortProblem::EmptyKey)));
-        assert_eq!(parse_sort_list("1a"), Err((0, SortProblem::BadCharacter('1'))));
-        assert_eq!(parse_sort_list("a-b"), Err((1, SortProblem::BadCharacter('-'))));
+        assert_eq!(
+            parse_sort_list("1a"),
+            Err((0, SortProblem::BadCharacter('1')))
+        );
+        assert_eq!(
+            parse_sort_list("a-b"),
+            Err((1, SortProblem::BadCharacter('-')))
+        );
         assert_eq!(
             parse_sort_list("a,-a"),
             Err((2, SortProblem::DuplicateField("a".into())))

@@ -7,7 +7,9 @@ use crate::error::ParseError;
 use crate::limits::LimitKind;
 use crate::parse::decode::decode_component;
 use crate::parse::grammar::{filter_key_segments, parse_sort_list, parse_value_list};
-use crate::parse::{ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue};
+use crate::parse::{
+    ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
+};
 
 /// The accepted forms of a filter key, for `malformed_parameter` messages.
 fn filter_forms(prefix: &str) -> String {
@@ -39,25 +41,42 @@ pub fn parse_query<'a>(
     raw: &'a str,
     config: &ParseConfig<'_>,
 ) -> Result<RawQuery<'a>, Vec<ParseError>> {
+    let (query, errors) = parse_query_partial(raw, config);
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like [`parse_query`], but also returns the parameters that did parse when
+/// others did not, so that validation can report their errors too (a request
+/// gets all its errors at once). The pairs in error are left out.
+pub fn parse_query_partial<'a>(
+    raw: &'a str,
+    config: &ParseConfig<'_>,
+) -> (RawQuery<'a>, Vec<ParseError>) {
     let limits = config.limits;
     let raw = raw.strip_prefix('?').unwrap_or(raw);
     if raw.len() > limits.max_query_len {
-        return Err(vec![ParseError::LimitExceeded {
+        let error = ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::QueryLength,
             max: limits.max_query_len,
             actual: raw.len(),
-        }]);
+        };
+        return (RawQuery::default(), vec![error]);
     }
     let pairs = raw.split('&').filter(|p| !p.is_empty());
     let count = pairs.clone().count();
     if count > limits.max_params {
-        return Err(vec![ParseError::LimitExceeded {
+        let error = ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::Params,
             max: limits.max_params,
             actual: count,
-        }]);
+        };
+        return (RawQuery::default(), vec![error]);
     }
 
     let mut parser = QueryParser {
@@ -80,11 +99,7 @@ pub fn parse_query<'a>(
             actual: parser.filters,
         });
     }
-    if parser.errors.is_empty() {
-        Ok(RawQuery { params })
-    } else {
-        Err(parser.errors)
-    }
+    (RawQuery { params }, parser.errors)
 }
 
 /// The identity of a recognised parameter, for duplicate detection: the
@@ -165,10 +180,18 @@ impl<'a> QueryParser<'_, 'a> {
                 return self.filter(key, suffix, value).map(RawParamKind::Filter);
             }
         }
-        if let Some(name) = [&names.sort, &names.page, &names.per_page, &names.metadata, &names.cursor]
-            .into_iter()
-            .find(|name| key.strip_prefix(name.as_str()).is_some_and(|s| s.starts_with('[')))
-        {
+        if let Some(name) = [
+            &names.sort,
+            &names.page,
+            &names.per_page,
+            &names.metadata,
+            &names.cursor,
+        ]
+        .into_iter()
+        .find(|name| {
+            key.strip_prefix(name.as_str())
+                .is_some_and(|s| s.starts_with('['))
+        }) {
             // `sort[]=name`, `page[0]=2`: a PHP array of a recognised key is a
             // client mistake, not an app parameter to ignore.
             self.errors.push(ParseError::MalformedParameter {
@@ -210,7 +233,8 @@ impl<'a> QueryParser<'_, 'a> {
         }
         let parsed = match value {
             Cow::Borrowed(s) => parse_sort_list(s),
-            Cow::Owned(s) => parse_sort_list(s).map(|keys| keys.into_iter().map(RawSortKey::into_owned).collect()),
+            Cow::Owned(s) => parse_sort_list(s)
+                .map(|keys| keys.into_iter().map(RawSortKey::into_owned).collect()),
         };
         match parsed {
             Ok(keys) => Some(keys),
@@ -226,7 +250,12 @@ impl<'a> QueryParser<'_, 'a> {
         }
     }
 
-    fn filter(&mut self, key: &Cow<'a, str>, suffix: &str, value: &Cow<'a, str>) -> Option<RawFilter<'a>> {
+    fn filter(
+        &mut self,
+        key: &Cow<'a, str>,
+        suffix: &str,
+        value: &Cow<'a, str>,
+    ) -> Option<RawFilter<'a>> {
         let names = self.config.names;
         let malformed = |this: &mut Self| {
             this.errors.push(ParseError::MalformedParameter {
@@ -238,7 +267,9 @@ impl<'a> QueryParser<'_, 'a> {
         let (field, op) = match filter_key_segments(suffix).as_deref() {
             Some([field]) if !field.is_empty() => (*field, None),
             Some([field, op])
-                if !field.is_empty() && !op.is_empty() && !op.bytes().all(|b| b.is_ascii_digit()) =>
+                if !field.is_empty()
+                    && !op.is_empty()
+                    && !op.bytes().all(|b| b.is_ascii_digit()) =>
             {
                 (*field, Some(*op))
             }
@@ -261,7 +292,8 @@ impl<'a> QueryParser<'_, 'a> {
 
         let parsed = match value {
             Cow::Borrowed(s) => parse_value_list(s),
-            Cow::Owned(s) => parse_value_list(s).map(|items| items.into_iter().map(RawValue::into_owned).collect()),
+            Cow::Owned(s) => parse_value_list(s)
+                .map(|items| items.into_iter().map(RawValue::into_owned).collect()),
         };
         let values = match parsed {
             Ok(values) => values,
@@ -285,7 +317,11 @@ impl<'a> QueryParser<'_, 'a> {
             });
             return None;
         }
-        if let Some(long) = values.iter().map(|v| v.text.len()).find(|&n| n > limits.max_value_len) {
+        if let Some(long) = values
+            .iter()
+            .map(|v| v.text.len())
+            .find(|&n| n > limits.max_value_len)
+        {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.clone().into_owned()),
                 limit: LimitKind::ValueLength,
