@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use listquery::{ListQuery, RequestOptions, Role, Schema, SortKey};
+use listquery::{ListQuery, RequestOptions, Role, Schema};
 use serde::Serialize;
 
 /// Parse, validate and explain list-endpoint query strings.
@@ -75,38 +75,15 @@ enum Dialect {
     Sqlite,
 }
 
-/// The printed document; fields serialize in this order (SPEC §11).
+/// The printed document (SPEC §11): the query's own JSON form (`resource`,
+/// `filters`, `sort`, `pagination`, `metadata`, in that order), then `sql`.
 #[derive(Serialize)]
 struct Explanation<'a> {
-    resource: &'a str,
-    filters: Vec<FilterOut<'a>>,
-    sort: Vec<SortOut<'a>>,
-    pagination: Option<PaginationOut>,
-    metadata: bool,
-    /// The statements, once the SQL layer exists (SPEC §11 `"sql"`).
+    #[serde(flatten)]
+    query: &'a ListQuery,
+    /// The statements, once the SQL layer exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     sql: Option<serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct FilterOut<'a> {
-    field: &'a str,
-    op: &'static str,
-    values: &'a [listquery::Value],
-}
-
-#[derive(Serialize)]
-struct SortOut<'a> {
-    field: &'a str,
-    direction: &'static str,
-    nulls: &'static str,
-}
-
-#[derive(Serialize)]
-struct PaginationOut {
-    page: u64,
-    per_page: u64,
-    offset: u64,
 }
 
 /// How a run ends: what to print where, and the exit code.
@@ -170,46 +147,12 @@ fn explain(args: &ExplainArgs) -> Outcome {
         Err(errors) => return Outcome::QueryErrors(errors.to_json_api().to_json()),
     };
     let explanation = Explanation {
+        query: &query,
         sql: sql_block(&query, args.dialect),
-        ..describe(&query)
     };
     match serde_json::to_string_pretty(&explanation) {
         Ok(json) => Outcome::Explained(json),
         Err(e) => Outcome::Failed(format!("cannot write the explanation: {e}")),
-    }
-}
-
-/// Everything but the SQL: what the query means.
-fn describe(query: &ListQuery) -> Explanation<'_> {
-    let resource = query.resource();
-    let field_name = |id| resource.field(id).name();
-    Explanation {
-        resource: resource.name(),
-        filters: query
-            .filters()
-            .iter()
-            .map(|f| FilterOut {
-                field: field_name(f.field),
-                op: f.op.as_str(),
-                values: &f.values,
-            })
-            .collect(),
-        sort: query
-            .sort()
-            .iter()
-            .map(|k: &SortKey| SortOut {
-                field: field_name(k.field),
-                direction: k.direction.as_str(),
-                nulls: k.nulls.as_str(),
-            })
-            .collect(),
-        pagination: query.pagination().map(|p| PaginationOut {
-            page: p.page,
-            per_page: p.per_page,
-            offset: p.offset,
-        }),
-        metadata: query.metadata(),
-        sql: None,
     }
 }
 
