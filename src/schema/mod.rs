@@ -466,10 +466,10 @@ impl OpSet {
     /// A set from a list of operators.
     pub const fn of(ops: &[FilterOp]) -> Self {
         let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= ops[i].bit();
-            i += 1;
+        let mut rest = ops;
+        while let [op, tail @ ..] = rest {
+            bits |= op.bit();
+            rest = tail;
         }
         OpSet(bits)
     }
