@@ -21,8 +21,10 @@
 mod canonical;
 pub mod error;
 mod limits;
+pub mod page;
 pub mod parse;
 pub mod schema;
+pub mod timestamp;
 mod validate;
 
 pub use error::{
