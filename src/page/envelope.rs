@@ -263,7 +263,7 @@ impl PageOptions {
 #[serde(untagged)]
 pub enum ListResponse<T> {
     /// A paginated request: the envelope.
-    Page(PageEnvelope<T>),
+    Page(Box<PageEnvelope<T>>),
     /// An unpaginated request: every row, as a plain array.
     All(Vec<T>),
 }
@@ -308,7 +308,7 @@ impl<T> ListResponse<T> {
         if query.metadata() {
             envelope = envelope.with_metadata(metadata_in_order(query, totals.aggregates)?);
         }
-        Ok(Self::Page(envelope))
+        Ok(Self::Page(Box::new(envelope)))
     }
 }
 
