@@ -66,7 +66,9 @@ pub fn serialize<T: Timestamp, S: Serializer>(value: &T, serializer: S) -> Resul
 }
 
 /// Reads a `YYYY-MM-DD HH:MM:SS` string.
-pub fn deserialize<'de, T: Timestamp, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: Timestamp, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     deserializer
         .deserialize_str(TimestampVisitor)
         .map(T::from_naive_utc)

@@ -93,9 +93,7 @@ fn malformed_input_is_a_clear_serde_error() {
         r#"" 2024-03-01 09:30:05""#,
         r#""２０２４-03-01 09:30:05""#,
     ] {
-        let json = format!(
-            r#"{{"id":1,"created_at":{bad},"updated_at":"2024-01-01 00:00:00"}}"#
-        );
+        let json = format!(r#"{{"id":1,"created_at":{bad},"updated_at":"2024-01-01 00:00:00"}}"#);
         let err = serde_json::from_str::<Row>(&json).unwrap_err().to_string();
         assert!(
             err.contains("invalid timestamp") && err.contains("YYYY-MM-DD HH:MM:SS"),

@@ -103,7 +103,12 @@ impl Serialize for PageLink {
 /// The `links` array of page `current` out of `last` (Laravel's
 /// `linkCollection()`): previous, the window of numbered pages with `...`
 /// gaps, next.
-pub(crate) fn page_links(urls: &PageUrls, current: u64, last: u64, options: &LinkOptions) -> Vec<PageLink> {
+pub(crate) fn page_links(
+    urls: &PageUrls,
+    current: u64,
+    last: u64,
+    options: &LinkOptions,
+) -> Vec<PageLink> {
     let mut links = Vec::new();
     let prev = (current > 1).then(|| current.saturating_sub(1));
     links.push(PageLink {

@@ -79,7 +79,11 @@ impl PageUrls {
     /// parameters (their order among themselves is kept).
     pub fn for_query(path: &str, query: &ListQuery, keep_unknown: bool) -> Result<Self, PageError> {
         let mut urls = Self::new(path)?.page_name(query.resource().params().page.as_str());
-        let extra = if keep_unknown { query.extra_params() } else { &[] };
+        let extra = if keep_unknown {
+            query.extra_params()
+        } else {
+            &[]
+        };
         urls = urls.pairs(query.to_pairs());
         // Unknown parameters are request parameters: they go before a page that
         // comes last, exactly like the list parameters.
