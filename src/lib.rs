@@ -35,8 +35,8 @@ pub use limits::{LimitKind, Limits};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
-    Resource, Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
+    Schema, SchemaError,
 };
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
