@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod canonical;
+pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
 mod limits;
 pub mod page;
@@ -35,11 +36,12 @@ pub use limits::{LimitKind, Limits};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
-    Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
+    Resource, Schema, SchemaError,
 };
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
+    resolve_page_leniently,
 };
 
 /// The timestamp format of the seed API: `YYYY-MM-DD HH:MM:SS` (UTC).
