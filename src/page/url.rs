@@ -1,22 +1,16 @@
 //! Page URLs: `path` + `?`/`&` + the kept query + `page=N` + `#fragment`,
 //! byte for byte as Laravel's `AbstractPaginator::url()` builds them.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
+use crate::RFC3986_QUERY;
 use crate::page::PageError;
 use crate::validate::ListQuery;
 
-/// What PHP's `http_build_query(..., PHP_QUERY_RFC3986)` leaves literal:
-/// `A-Za-z0-9-_.~`; everything else is `%XX` (space is `%20`, never `+`).
-const RFC3986_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes one key or value as `http_build_query(..., PHP_QUERY_RFC3986)`.
+/// Percent-encodes one key or value as `http_build_query(..., PHP_QUERY_RFC3986)`
+/// (only `A-Za-z0-9-_.~` literal, space as `%20`), like the canonical printer.
 fn encode_into(out: &mut String, text: &str) {
-    out.extend(utf8_percent_encode(text, RFC3986_UNRESERVED));
+    out.extend(utf8_percent_encode(text, RFC3986_QUERY));
 }
 
 /// Builds the URLs of a list's pages (SPEC §6).
