@@ -25,8 +25,12 @@ fn invoices(max_unpaginated_rows: u64) -> Arc<Resource> {
             f.sortable()
                 .filter(&[FilterOp::Eq, FilterOp::Ne, FilterOp::Contains])
         })
-        .field("note", FieldType::String, |f| f.filter(&[FilterOp::Eq, FilterOp::StartsWith]))
-        .field("amount", FieldType::Decimal, |f| f.sortable().filter(&[FilterOp::Between]))
+        .field("note", FieldType::String, |f| {
+            f.filter(&[FilterOp::Eq, FilterOp::StartsWith])
+        })
+        .field("amount", FieldType::Decimal, |f| {
+            f.sortable().filter(&[FilterOp::Between])
+        })
         .aggregate("total_amount", AggregateFn::Sum, Some("amount"))
         .aggregate("invoice_count", AggregateFn::Count, None)
         .limits(Limits::new().max_unpaginated_rows(max_unpaginated_rows))
@@ -56,9 +60,7 @@ fn value_list(items: &[String]) -> String {
     items
         .iter()
         .map(|v| {
-            let bare = !v.is_empty()
-                && !v.contains([',', '"'])
-                && v.trim_matches(' ') == v;
+            let bare = !v.is_empty() && !v.contains([',', '"']) && v.trim_matches(' ') == v;
             if bare {
                 v.clone()
             } else {
@@ -102,7 +104,10 @@ fn request() -> impl Strategy<Value = Request> {
             }
             if with_id {
                 f.push(("filter[id][gt]".to_owned(), "7".to_owned()));
-                f.push(("filter[amount][between]".to_owned(), "1.50,20.00".to_owned()));
+                f.push((
+                    "filter[amount][between]".to_owned(),
+                    "1.50,20.00".to_owned(),
+                ));
             }
             f
         });
@@ -152,7 +157,13 @@ fn request() -> impl Strategy<Value = Request> {
 fn raw_query(r: &Request) -> String {
     r.params
         .iter()
-        .map(|(k, v)| format!("{}={}", form_encode(k, false), form_encode(v, r.plus_for_space)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                form_encode(k, false),
+                form_encode(v, r.plus_for_space)
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -223,7 +234,10 @@ fn unpaginated_over_the_cap_is_too_many_rows_never_a_cut() {
     assert_eq!(e["code"], "too_many_rows");
     assert_eq!(e["status"], "400");
     let detail = e["detail"].as_str().unwrap();
-    assert!(detail.contains("more than 3 rows") && detail.contains("'page'"), "{detail}");
+    assert!(
+        detail.contains("more than 3 rows") && detail.contains("'page'"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -239,7 +253,10 @@ fn an_agent_asking_for_a_page_gets_the_envelope_with_metadata_in_resource_order(
     // The count statement's values, in another order than the resource's.
     let totals = PageTotals::new(5).with_aggregates([
         ("invoice_count", AggregateValue::Integer(5)),
-        ("total_amount", AggregateValue::Decimal(Decimal::new(123_450, 2))),
+        (
+            "total_amount",
+            AggregateValue::Decimal(Decimal::new(123_450, 2)),
+        ),
     ]);
     let response = ListResponse::new(&query, vec![1, 2], Some(totals), &options).unwrap();
     let json = serde_json::to_string(&response).unwrap();
@@ -248,14 +265,19 @@ fn an_agent_asking_for_a_page_gets_the_envelope_with_metadata_in_resource_order(
         "{json}"
     );
     assert!(
-        json.contains(r#""next_page_url":"/v1/invoices?metadata=1&per_page=2&filter%5Bname%5D=a%20b&page=2""#),
+        json.contains(
+            r#""next_page_url":"/v1/invoices?metadata=1&per_page=2&filter%5Bname%5D=a%20b&page=2""#
+        ),
         "{json}"
     );
 
-    let missing = PageTotals::new(5).with_aggregates([("invoice_count", AggregateValue::Integer(5))]);
+    let missing =
+        PageTotals::new(5).with_aggregates([("invoice_count", AggregateValue::Integer(5))]);
     assert_eq!(
         ListResponse::new(&query, vec![1, 2], Some(missing), &options).unwrap_err(),
-        PageError::MissingAggregate { name: "total_amount".into() }
+        PageError::MissingAggregate {
+            name: "total_amount".into()
+        }
     );
     assert_eq!(
         ListResponse::new(&query, vec![1, 2], None, &options).unwrap_err(),
