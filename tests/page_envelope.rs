@@ -1,6 +1,13 @@
 //! The page envelope as a client receives it: JSON snapshots of representative
 //! pages, and the edges (huge totals, paths, fragments, parameter order).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use listquery::page::{LinkOptions, Metadata, PageEnvelope, PageError, PageUrls};
 use listquery::{AggregateValue, Decimal, ErrorCode, Pagination};
 use serde::Serialize;

@@ -1,5 +1,12 @@
 //! `listquery::timestamp`: the `YYYY-MM-DD HH:MM:SS` serde helper.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
