@@ -33,6 +33,7 @@ pub use error::{
     ValidationError,
 };
 pub use limits::{LimitKind, Limits};
+pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{

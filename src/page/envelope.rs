@@ -280,6 +280,27 @@ impl<T> ListResponse<T> {
     ///   `max_unpaginated_rows` rows is [`PageError::TooManyRows`] (send
     ///   [`PageError::to_json_api`] to the client): rows are never cut off
     ///   silently. Exactly the cap is a full answer.
+    ///
+    /// ```
+    /// use listquery::page::{ListResponse, PageOptions, PageTotals};
+    /// use listquery::{FieldType, ListQuery, RequestOptions, Resource, Role};
+    /// let orders = Resource::builder("orders", "orders")
+    ///     .field("id", FieldType::Integer, |f| f.sortable())
+    ///     .build()?
+    ///     .into();
+    /// let options = PageOptions::new("https://api.example.com/v1/orders")?;
+    ///
+    /// let admin = ListQuery::parse("sort=-id&page=2", &orders, RequestOptions::for_role(Role::Admin))?;
+    /// let page = ListResponse::new(&admin, vec![16, 17], Some(PageTotals::new(17)), &options)?;
+    /// let json = serde_json::to_value(&page)?;
+    /// assert_eq!(json["prev_page_url"], "https://api.example.com/v1/orders?sort=-id&page=1");
+    /// assert_eq!((json["from"].as_u64(), json["to"].as_u64()), (Some(16), Some(17)));
+    ///
+    /// let agent = ListQuery::parse("sort=-id", &orders, RequestOptions::for_role(Role::Agent))?;
+    /// let all = ListResponse::new(&agent, vec![3, 2, 1], None, &options)?;
+    /// assert_eq!(serde_json::to_string(&all)?, "[3,2,1]");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         query: &ListQuery,
         rows: Vec<T>,
