@@ -5,6 +5,13 @@
 //!
 //! A query may use `{TEXT*N}` to repeat TEXT N times (for limit cases).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,7 +27,10 @@ fn expand(query: &str) -> String {
             break;
         };
         let inner = &rest[open + 1..close];
-        match inner.rsplit_once('*').and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?))) {
+        match inner
+            .rsplit_once('*')
+            .and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?)))
+        {
             Some((text, n)) => {
                 out.push_str(&rest[..open]);
                 out.push_str(&text.repeat(n));
@@ -92,7 +102,9 @@ fn check(case: &Json, resource: &Arc<Resource>) -> Vec<String> {
             }
             // The canonical form parses back to the same query.
             match ListQuery::parse(&q.to_query_string(), resource, options) {
-                Ok(again) if serde_json::to_value(&again).unwrap() == json && again.to_pairs() == q.to_pairs() => {}
+                Ok(again)
+                    if serde_json::to_value(&again).unwrap() == json
+                        && again.to_pairs() == q.to_pairs() => {}
                 other => problems.push(format!(
                     "canonical form {:?} does not parse back to the same query: {other:?}",
                     q.to_query_string()
@@ -110,7 +122,8 @@ fn check(case: &Json, resource: &Arc<Resource>) -> Vec<String> {
 #[test]
 fn conformance_corpus() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let schema = Schema::from_path(root.join("examples/schema.toml")).expect("example schema loads");
+    let schema =
+        Schema::from_path(root.join("examples/schema.toml")).expect("example schema loads");
     let mut files: Vec<_> = std::fs::read_dir(root.join("tests/corpus"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -123,8 +136,8 @@ fn conformance_corpus() {
     let mut codes_seen = BTreeSet::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        let list: Vec<Json> = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let list: Vec<Json> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for case in &list {
             cases += 1;
             let name = case["name"].as_str().expect("name");
@@ -138,19 +151,32 @@ fn conformance_corpus() {
                 failures.push(format!(
                     "{} / {name} ({:?}): {problem}",
                     file.file_name().unwrap().to_string_lossy(),
-                    case["query"].as_str().unwrap_or_default().chars().take(120).collect::<String>()
+                    case["query"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
                 ));
             }
         }
     }
     println!("{cases} corpus cases in {} files", files.len());
-    assert!(failures.is_empty(), "{} of {cases} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(cases >= 150, "the corpus has only {cases} cases");
     let missing: Vec<_> = ErrorCode::ALL
         .iter()
         .filter(|c| **c != ErrorCode::TooManyRows && !codes_seen.contains(c.as_str()))
         .collect();
-    assert!(missing.is_empty(), "no corpus case for the codes {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "no corpus case for the codes {missing:?}"
+    );
 }
 
 #[test]

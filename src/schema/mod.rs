@@ -52,6 +52,15 @@ impl Schema {
 
     /// Loads a schema from its TOML form (SPEC §10).
     ///
+    /// Each `[resources.NAME]` table has `table` (required), `primary_key`
+    /// (default `id`), `default_sort`, `per_page`, `max_per_page`, a `fields`
+    /// table (`type`, `values` for enums, `sort`, `filter` = a bool or operator
+    /// names, `column`, `nulls` = `"first"`/`"last"`, `scale` for decimals), an
+    /// `aggregates` table (`function`, `field`), and optional `limits`
+    /// ([`Limits`] keys) and `parameters` ([`ParamNames`] keys, to rename
+    /// `sort`, `filter`, `page`, `per_page`, `metadata`, `cursor`) tables.
+    /// Fields keep the order of the file.
+    ///
     /// Unknown keys are errors. A file that is not well-formed TOML, or has keys
     /// of the wrong shape, is a [`SchemaError::Syntax`] with the parser's line and
     /// column; a mistake in a resource is a [`SchemaError::Invalid`] naming the
@@ -466,10 +475,10 @@ impl OpSet {
     /// A set from a list of operators.
     pub const fn of(ops: &[FilterOp]) -> Self {
         let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= ops[i].bit();
-            i += 1;
+        let mut rest = ops;
+        while let [op, tail @ ..] = rest {
+            bits |= op.bit();
+            rest = tail;
         }
         OpSet(bits)
     }
