@@ -22,8 +22,10 @@ mod canonical;
 pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
 mod limits;
+pub mod page;
 pub mod parse;
 pub mod schema;
+pub mod timestamp;
 mod validate;
 
 pub use error::{
@@ -31,6 +33,7 @@ pub use error::{
     ValidationError,
 };
 pub use limits::{LimitKind, Limits};
+pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
