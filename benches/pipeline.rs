@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use listquery::page::{ListResponse, PageOptions, PageTotals};
 use listquery::parse::{ParseConfig, parse_query};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
@@ -224,7 +226,11 @@ fn bench_input(group: &mut BenchmarkGroup<'_, WallTime>, raw: &'static str, res:
     assert_eq!(hand.filters.len(), query.filters().len());
     assert_eq!(
         hand.filters.iter().map(|f| f.2.len()).sum::<usize>(),
-        query.filters().iter().map(|f| f.values.len()).sum::<usize>()
+        query
+            .filters()
+            .iter()
+            .map(|f| f.values.len())
+            .sum::<usize>()
     );
 
     group.bench_function("baseline: form_urlencoded tokenise", |b| {

@@ -82,7 +82,7 @@ pub fn parse_query_partial<'a>(
     let mut parser = QueryParser {
         config,
         errors: Vec::new(),
-        seen: HashSet::new(),
+        seen: SeenSlots::default(),
         filters: 0,
     };
     let mut params = Vec::with_capacity(count);
@@ -104,16 +104,45 @@ pub fn parse_query_partial<'a>(
 
 /// The identity of a recognised parameter, for duplicate detection: the
 /// decoded key, except that `filter[f]` and `filter[f][eq]` are one filter.
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 enum Slot<'a> {
     Key(Cow<'a, str>),
     Filter(Cow<'a, str>, Cow<'a, str>),
 }
 
+/// The recognised parameters seen so far. A request has a handful, so a
+/// linear scan beats hashing (SipHash and the table's allocation were a third
+/// of parsing Q2 in the benchmark); past [`SeenSlots::SCAN`] it switches to a
+/// hash set so a large `max_params` cannot make parsing quadratic.
+#[derive(Default)]
+struct SeenSlots<'a> {
+    few: Vec<Slot<'a>>,
+    many: HashSet<Slot<'a>>,
+}
+
+impl<'a> SeenSlots<'a> {
+    const SCAN: usize = 16;
+
+    /// Adds `slot`; `false` when it was already there.
+    fn insert(&mut self, slot: Slot<'a>) -> bool {
+        if self.few.len() < Self::SCAN {
+            if self.few.contains(&slot) {
+                return false;
+            }
+            self.few.push(slot);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().cloned());
+        }
+        self.many.insert(slot)
+    }
+}
+
 struct QueryParser<'c, 'a> {
     config: &'c ParseConfig<'c>,
     errors: Vec<ParseError>,
-    seen: HashSet<Slot<'a>>,
+    seen: SeenSlots<'a>,
     filters: usize,
 }
 
