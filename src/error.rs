@@ -337,7 +337,10 @@ impl ParseError {
 #[non_exhaustive]
 pub enum ValidationError {
     /// Unknown or unsortable sort field.
-    #[error("{parameter}: cannot sort by '{field}'; sortable fields: {}", list(allowed))]
+    #[error(
+        "{parameter}: cannot sort by '{field}'; sortable fields: {}",
+        list(allowed)
+    )]
     SortNotAllowed {
         /// The parameter (`sort`).
         parameter: String,
@@ -347,7 +350,10 @@ pub enum ValidationError {
         allowed: Vec<String>,
     },
     /// Unknown or unfilterable field.
-    #[error("{parameter}: cannot filter by '{field}'; filterable fields: {}", list(allowed))]
+    #[error(
+        "{parameter}: cannot filter by '{field}'; filterable fields: {}",
+        list(allowed)
+    )]
     FilterNotAllowed {
         /// The parameter (`filter[field]`).
         parameter: String,
@@ -357,7 +363,10 @@ pub enum ValidationError {
         allowed: Vec<String>,
     },
     /// Unknown operator, or one the field does not allow.
-    #[error("{parameter}: the operator '{operator}' is not allowed here; allowed: {}", list(allowed))]
+    #[error(
+        "{parameter}: the operator '{operator}' is not allowed here; allowed: {}",
+        list(allowed)
+    )]
     OperatorNotAllowed {
         /// The parameter (`filter[field][op]`).
         parameter: String,
@@ -389,7 +398,9 @@ pub enum ValidationError {
         actual: usize,
     },
     /// `page` is not an integer >= 1.
-    #[error("{parameter}: {value:?} is not a page number; send an integer from 1 to {max}, without sign or leading zeros")]
+    #[error(
+        "{parameter}: {value:?} is not a page number; send an integer from 1 to {max}, without sign or leading zeros"
+    )]
     InvalidPage {
         /// The parameter (`page`).
         parameter: String,
@@ -409,7 +420,9 @@ pub enum ValidationError {
         max: u64,
     },
     /// `(page - 1) * per_page` is over `max_offset`.
-    #[error("{parameter}: page {page} of size {per_page} starts past row {max}; narrow the filters, or use cursor pagination for deep pages")]
+    #[error(
+        "{parameter}: page {page} of size {per_page} starts past row {max}; narrow the filters, or use cursor pagination for deep pages"
+    )]
     OffsetTooLarge {
         /// The parameter (`page`).
         parameter: String,
@@ -486,7 +499,9 @@ impl ValidationError {
     /// The offending value, where there is one.
     pub fn value(&self) -> Option<&str> {
         match self {
-            Self::SortNotAllowed { field, .. } | Self::FilterNotAllowed { field, .. } => Some(field),
+            Self::SortNotAllowed { field, .. } | Self::FilterNotAllowed { field, .. } => {
+                Some(field)
+            }
             Self::OperatorNotAllowed { operator, .. } => Some(operator),
             Self::InvalidValue { value, .. }
             | Self::InvalidPage { value, .. }

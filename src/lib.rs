@@ -23,6 +23,7 @@ pub mod error;
 mod limits;
 pub mod parse;
 pub mod schema;
+pub mod sql;
 mod validate;
 
 pub use error::{
@@ -33,8 +34,8 @@ pub use limits::{LimitKind, Limits};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
-    Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
+    Resource, Schema, SchemaError,
 };
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,

@@ -116,7 +116,12 @@ impl ResourceBuilder {
         self
     }
     /// Adds an aggregate offered under `metadata`; `field` is `None` only for `count`.
-    pub fn aggregate(mut self, name: impl Into<String>, function: AggregateFn, field: Option<&str>) -> Self {
+    pub fn aggregate(
+        mut self,
+        name: impl Into<String>,
+        function: AggregateFn,
+        field: Option<&str>,
+    ) -> Self {
         self.aggregates
             .push((name.into(), function, field.map(str::to_owned)));
         self

@@ -380,7 +380,9 @@ impl OpSet {
     }
     /// The operators, in [`FilterOp::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = FilterOp> {
-        FilterOp::ALL.into_iter().filter(move |op| self.contains(*op))
+        FilterOp::ALL
+            .into_iter()
+            .filter(move |op| self.contains(*op))
     }
 }
 
