@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod canonical;
+pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
 mod limits;
 pub mod parse;
@@ -39,6 +40,7 @@ pub use schema::{
 };
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
+    resolve_page_leniently,
 };
 
 /// The timestamp format of the seed API: `YYYY-MM-DD HH:MM:SS` (UTC).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use crate::error::{ParseError, QueryError, QueryErrors, ValidationError};
+use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
 use crate::parse::{self, ParseConfig, RawParam, RawParamKind, RawQuery, SortDirection};
 use crate::schema::{FieldId, FieldType, FilterOp, NullsOrder, Resource};
@@ -116,7 +116,7 @@ impl Value {
             Self::Decimal(d) => Cow::Owned(d.to_string()),
             Self::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Self::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
-            Self::DateTime(dt) => Cow::Owned(dt.format(crate::TIMESTAMP_FORMAT).to_string()),
+            Self::DateTime(dt) => Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S%.f").to_string()),
         }
     }
 }
@@ -249,12 +249,16 @@ impl ListQuery {
             limits: resource.limits(),
             strict: options.strict,
         };
-        match parse::parse_query(raw, &config) {
-            Ok(raw) => Self::from_raw(&raw, resource, options),
-            Err(errors) => Err(QueryErrors(
-                errors.into_iter().map(QueryError::Parse).collect(),
-            )),
+        let (raw, parse_errors) = parse::parse_query_partial(raw, &config);
+        let validated = Self::from_raw(&raw, resource, options);
+        if parse_errors.is_empty() {
+            return validated;
         }
+        let mut errors: Vec<QueryError> = parse_errors.into_iter().map(QueryError::Parse).collect();
+        if let Err(more) = validated {
+            errors.extend(more);
+        }
+        Err(QueryErrors(errors))
     }
 
     /// Validates an already parsed [`RawQuery`].
@@ -313,6 +317,142 @@ impl ListQuery {
     }
 }
 
+/// Resolves a raw `page` value the way Laravel's `resolveCurrentPage` does
+/// (the lenient option): PHP's `FILTER_VALIDATE_INT` (surrounding whitespace
+/// allowed, an optional sign, no leading zeros, within `i64`), and anything
+/// that is not an integer >= 1 becomes page 1.
+///
+/// ```
+/// use listquery::resolve_page_leniently;
+/// assert_eq!(resolve_page_leniently(Some(" 3")), 3);
+/// assert_eq!(resolve_page_leniently(Some("03")), 1);
+/// assert_eq!(resolve_page_leniently(Some("2.5")), 1);
+/// assert_eq!(resolve_page_leniently(None), 1);
+/// ```
+pub fn resolve_page_leniently(raw: Option<&str>) -> u64 {
+    let Some(raw) = raw else { return 1 };
+    let t = raw.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b'));
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let well_formed = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    match t.parse::<i64>() {
+        Ok(n) if well_formed && n >= 1 => n.unsigned_abs(),
+        _ => 1,
+    }
+}
+
+/// A strict positive integer: `[1-9][0-9]*` that fits `u64`.
+fn positive_integer(text: &str) -> Option<u64> {
+    let well_formed = text
+        .bytes()
+        .next()
+        .is_some_and(|b| (b'1'..=b'9').contains(&b))
+        && text.bytes().all(|b| b.is_ascii_digit());
+    if well_formed { text.parse().ok() } else { None }
+}
+
+/// Whether `text` has the shape of `pattern`, where `9` stands for a digit.
+fn shaped(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text.bytes().zip(pattern.bytes()).all(|(t, p)| {
+            if p == b'9' {
+                t.is_ascii_digit()
+            } else {
+                t == p
+            }
+        })
+}
+
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let well_formed = !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if well_formed {
+        Decimal::from_str_exact(text).ok()
+    } else {
+        None
+    }
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    if shaped(text, "9999-99-99") {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    } else {
+        None
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.fff]` as UTC, or RFC 3339 with an offset.
+fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
+    let (base, fraction) = match text.get(..19) {
+        Some(base) => (base, text.get(19..).unwrap_or_default()),
+        None => return None,
+    };
+    let fraction_ok = |f: &str| {
+        f.is_empty()
+            || f.strip_prefix('.').is_some_and(|d| {
+                (1..=9).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    if shaped(base, "9999-99-99 99:99:99") && fraction_ok(fraction) {
+        return NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok();
+    }
+    if shaped(base, "9999-99-99T99:99:99") || shaped(base, "9999-99-99t99:99:99") {
+        return DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|dt| dt.naive_utc());
+    }
+    None
+}
+
+fn expected_text(ty: &FieldType) -> String {
+    match ty {
+        FieldType::String => "a string".into(),
+        FieldType::Integer => "an integer (64-bit)".into(),
+        FieldType::Decimal => "a decimal number such as 12.50 (digits, one optional '.' and '-' sign)".into(),
+        FieldType::Boolean => "a boolean: true, false, 1 or 0".into(),
+        FieldType::Date => "a date (YYYY-MM-DD)".into(),
+        FieldType::DateTime => {
+            "a datetime (YYYY-MM-DD HH:MM:SS in UTC, or RFC 3339 with an offset such as 2024-05-01T10:00:00Z; send '+' in an offset as %2B)".into()
+        }
+        FieldType::Enum(values) => format!("one of {}", values.join(", ")),
+    }
+}
+
+/// Converts one value to the field's type.
+fn typed_value(ty: &FieldType, text: &str) -> Option<Value> {
+    match ty {
+        FieldType::String => Some(Value::String(text.to_owned())),
+        FieldType::Integer => text.parse().ok().map(Value::Integer),
+        FieldType::Decimal => parse_decimal(text).map(Value::Decimal),
+        FieldType::Boolean => match text {
+            "true" | "1" => Some(Value::Boolean(true)),
+            "false" | "0" => Some(Value::Boolean(false)),
+            _ => None,
+        },
+        FieldType::Date => parse_date(text).map(Value::Date),
+        FieldType::DateTime => parse_datetime(text).map(Value::DateTime),
+        FieldType::Enum(values) => values
+            .iter()
+            .any(|v| v == text)
+            .then(|| Value::String(text.to_owned())),
+    }
+}
+
+fn arity_text(op: FilterOp) -> String {
+    match op.arity() {
+        (min, None) => format!("at least {min} value{}", if min == 1 { "" } else { "s" }),
+        (min, Some(max)) if min == max => {
+            format!("exactly {min} value{}", if min == 1 { "" } else { "s" })
+        }
+        (min, Some(max)) => format!("{min} to {max} values"),
+    }
+}
+
 struct Validator<'r> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
@@ -328,24 +468,384 @@ impl<'r> Validator<'r> {
         }
     }
 
-    fn run(self, _raw: &RawQuery<'_>) -> Result<ListQuery, QueryErrors> {
-        let _ = (
-            self.resource,
-            self.options,
-            FieldType::String,
-            DateTime::UNIX_EPOCH,
-            LimitKind::Filters,
-            ParseError::DuplicateParameter {
-                parameter: String::new(),
-            },
-            ValidationError::LimitExceeded {
+    fn fail(&mut self, e: ValidationError) {
+        self.errors.push(QueryError::Validation(e));
+    }
+
+    fn run(mut self, raw: &RawQuery<'_>) -> Result<ListQuery, QueryErrors> {
+        let resource = self.resource;
+        let mut filters = Vec::new();
+        let mut client_sort = Vec::new();
+        let mut params = Vec::new();
+        let mut extra = Vec::new();
+        let (mut page, mut per_page, mut metadata) = (None, None, None);
+
+        for param in &raw.params {
+            match &param.kind {
+                RawParamKind::Sort(keys) => {
+                    if !keys.is_empty() {
+                        client_sort = self.sort(&param.key, keys);
+                        params.push(ListParam::Sort);
+                    }
+                }
+                RawParamKind::Filter(raw_filter) => {
+                    if let Some(filter) = self.filter(&param.key, raw_filter) {
+                        params.push(ListParam::Filter(filters.len()));
+                        filters.push(filter);
+                    }
+                }
+                RawParamKind::Page => {
+                    page = Some(param);
+                    params.push(ListParam::Page);
+                }
+                RawParamKind::PerPage => {
+                    per_page = Some(param);
+                    params.push(ListParam::PerPage);
+                }
+                RawParamKind::Metadata => {
+                    metadata = Some(param);
+                    params.push(ListParam::Metadata);
+                }
+                RawParamKind::Cursor => self.fail(ValidationError::InvalidPage {
+                    parameter: param.key.clone().into_owned(),
+                    value: param.value.clone().into_owned(),
+                    max: u64::MAX,
+                }),
+                RawParamKind::Other => {
+                    extra.push((
+                        param.key.clone().into_owned(),
+                        param.value.clone().into_owned(),
+                    ));
+                }
+            }
+        }
+
+        let pagination = self.pagination(page, per_page);
+        let metadata = self.metadata(metadata, pagination.is_some());
+        let sort = self.effective_sort(client_sort);
+        self.bound_values(&filters, pagination.is_some());
+
+        if !self.errors.is_empty() {
+            return Err(QueryErrors(self.errors));
+        }
+        Ok(ListQuery {
+            resource: Arc::clone(resource),
+            filters,
+            sort,
+            pagination,
+            metadata,
+            params,
+            extra,
+        })
+    }
+
+    fn sort(&mut self, parameter: &str, keys: &[parse::RawSortKey<'_>]) -> Vec<SortKey> {
+        let resource = self.resource;
+        let mut sort = Vec::with_capacity(keys.len() + 1);
+        for key in keys {
+            match resource.field_id(&key.field) {
+                Some(id) if resource.field(id).sortable() => sort.push(SortKey {
+                    field: id,
+                    direction: key.direction,
+                    nulls: resource.field(id).nulls(),
+                    origin: SortOrigin::Request,
+                }),
+                _ => self.fail(ValidationError::SortNotAllowed {
+                    parameter: parameter.to_owned(),
+                    field: key.field.clone().into_owned(),
+                    allowed: resource.sortable_fields(),
+                }),
+            }
+        }
+        sort
+    }
+
+    fn effective_sort(&self, client_sort: Vec<SortKey>) -> Vec<SortKey> {
+        let resource = self.resource;
+        let mut sort = client_sort;
+        if sort.is_empty() {
+            sort.extend(
+                resource
+                    .default_sort()
+                    .iter()
+                    .map(|&(field, direction)| SortKey {
+                        field,
+                        direction,
+                        nulls: resource.field(field).nulls(),
+                        origin: SortOrigin::Default,
+                    }),
+            );
+        }
+        let pk = resource.primary_key();
+        if !sort.iter().any(|k| k.field == pk) {
+            sort.push(SortKey {
+                field: pk,
+                direction: SortDirection::Asc,
+                nulls: resource.field(pk).nulls(),
+                origin: SortOrigin::TieBreaker,
+            });
+        }
+        sort
+    }
+
+    fn filter(&mut self, parameter: &str, raw: &parse::RawFilter<'_>) -> Option<Filter> {
+        let resource = self.resource;
+        let id = match resource.field_id(&raw.field) {
+            Some(id) if !resource.field(id).filter_ops().is_empty() => id,
+            _ => {
+                self.fail(ValidationError::FilterNotAllowed {
+                    parameter: parameter.to_owned(),
+                    field: raw.field.clone().into_owned(),
+                    allowed: resource.filterable_fields(),
+                });
+                return None;
+            }
+        };
+        let field = resource.field(id);
+        let op = match raw
+            .op
+            .as_deref()
+            .map_or(Some(FilterOp::Eq), FilterOp::from_name)
+        {
+            Some(op) if field.filter_ops().contains(op) => op,
+            _ => {
+                self.fail(ValidationError::OperatorNotAllowed {
+                    parameter: parameter.to_owned(),
+                    operator: raw.op.as_deref().unwrap_or("eq").to_owned(),
+                    allowed: field
+                        .filter_ops()
+                        .iter()
+                        .map(|op| op.as_str().to_owned())
+                        .collect(),
+                });
+                return None;
+            }
+        };
+        let (min, max) = op.arity();
+        let count = raw.values.len();
+        if count < min || max.is_some_and(|max| count > max) {
+            self.fail(ValidationError::ValueCount {
+                parameter: parameter.to_owned(),
+                operator: op.as_str().to_owned(),
+                expected: arity_text(op),
+                actual: count,
+            });
+            return None;
+        }
+        let mut values = Vec::with_capacity(count);
+        let mut ok = true;
+        for raw_value in &raw.values {
+            let text: &str = &raw_value.text;
+            let typed = if op == FilterOp::Null {
+                match text {
+                    "true" => Some(Value::Boolean(true)),
+                    "false" => Some(Value::Boolean(false)),
+                    _ => None,
+                }
+            } else if op.is_like() {
+                Some(Value::String(text.to_owned()))
+            } else {
+                typed_value(field.ty(), text)
+            };
+            match typed {
+                Some(v) => values.push(v),
+                None => {
+                    ok = false;
+                    let expected = if op == FilterOp::Null {
+                        "true or false".to_owned()
+                    } else {
+                        expected_text(field.ty())
+                    };
+                    self.fail(ValidationError::InvalidValue {
+                        parameter: parameter.to_owned(),
+                        value: text.to_owned(),
+                        expected,
+                    });
+                }
+            }
+        }
+        ok.then_some(Filter {
+            field: id,
+            op,
+            values,
+        })
+    }
+
+    fn pagination(
+        &mut self,
+        page: Option<&RawParam<'_>>,
+        per_page: Option<&RawParam<'_>>,
+    ) -> Option<Pagination> {
+        if page.is_none() && per_page.is_none() && !self.options.paginate_by_default {
+            return None;
+        }
+        let resource = self.resource;
+        let page_number = match page {
+            None => Some(1),
+            Some(p) if self.options.lenient_page => Some(resolve_page_leniently(Some(&p.value))),
+            Some(p) => positive_integer(&p.value).or_else(|| {
+                self.fail(ValidationError::InvalidPage {
+                    parameter: p.key.clone().into_owned(),
+                    value: p.value.clone().into_owned(),
+                    max: u64::MAX,
+                });
+                None
+            }),
+        };
+        let size = match per_page {
+            None => Some(resource.per_page()),
+            Some(p) => positive_integer(&p.value)
+                .filter(|&n| n <= resource.max_per_page())
+                .or_else(|| {
+                    self.fail(ValidationError::InvalidPerPage {
+                        parameter: p.key.clone().into_owned(),
+                        value: p.value.clone().into_owned(),
+                        max: resource.max_per_page(),
+                    });
+                    None
+                }),
+        };
+        let (page_number, size) = (page_number?, size?);
+        let max = resource.limits().max_offset;
+        match (page_number - 1).checked_mul(size).filter(|&o| o <= max) {
+            Some(offset) => Some(Pagination {
+                page: page_number,
+                per_page: size,
+                offset,
+            }),
+            None => {
+                self.fail(ValidationError::OffsetTooLarge {
+                    parameter: page.map_or_else(
+                        || resource.params().page.clone(),
+                        |p| p.key.clone().into_owned(),
+                    ),
+                    page: page_number,
+                    per_page: size,
+                    max,
+                });
+                None
+            }
+        }
+    }
+
+    fn metadata(&mut self, param: Option<&RawParam<'_>>, paginated: bool) -> bool {
+        let Some(param) = param else { return false };
+        let asked = match param.value.as_ref() {
+            "" | "1" | "true" => true,
+            "0" | "false" => false,
+            other => {
+                self.fail(ValidationError::InvalidValue {
+                    parameter: param.key.clone().into_owned(),
+                    value: other.to_owned(),
+                    expected: "a flag: empty, 1 or true to ask for metadata (0 or false not to)"
+                        .into(),
+                });
+                return false;
+            }
+        };
+        if !asked {
+            return false;
+        }
+        let reason = if self.resource.aggregates().is_empty() {
+            Some(format!(
+                "the {} endpoint offers no metadata (aggregates)",
+                self.resource.name()
+            ))
+        } else if !paginated {
+            Some(format!(
+                "metadata is only computed for paginated requests; add {}=1",
+                self.resource.params().page
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.fail(ValidationError::MetadataUnavailable {
+                parameter: param.key.clone().into_owned(),
+                reason,
+            });
+            return false;
+        }
+        true
+    }
+
+    /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
+    fn bound_values(&mut self, filters: &[Filter], paginated: bool) {
+        let filter_values: usize = filters
+            .iter()
+            .filter(|f| f.op != FilterOp::Null)
+            .map(|f| f.values.len())
+            .sum();
+        let needed = filter_values + if paginated { 2 } else { 1 };
+        let max = self.resource.limits().max_bound_values;
+        if needed > max {
+            self.fail(ValidationError::LimitExceeded {
                 parameter: None,
-                limit: LimitKind::Filters,
-                max: 0,
-                actual: 0,
-            },
-        );
-        let _: Option<(&RawParam, &RawParamKind)> = None;
-        Err(QueryErrors(self.errors))
+                limit: LimitKind::BoundValues,
+                max,
+                actual: needed,
+            });
+        }
+    }
+}
+
+/// The JSON form of SPEC §11 (the `explain` output without `sql`): `resource`,
+/// `filters` (`field`, `op`, `values`), the effective `sort` (`field`,
+/// `direction`, `nulls`), `pagination` (`page`, `per_page`, `offset`, or `null`)
+/// and `metadata`.
+impl serde::Serialize for ListQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+
+        #[derive(serde::Serialize)]
+        struct FilterJson<'a> {
+            field: &'a str,
+            op: FilterOp,
+            values: &'a [Value],
+        }
+        #[derive(serde::Serialize)]
+        struct SortJson<'a> {
+            field: &'a str,
+            direction: SortDirection,
+            nulls: NullsOrder,
+        }
+        #[derive(serde::Serialize)]
+        struct PaginationJson {
+            page: u64,
+            per_page: u64,
+            offset: u64,
+        }
+
+        let r = &self.resource;
+        let filters: Vec<_> = self
+            .filters
+            .iter()
+            .map(|f| FilterJson {
+                field: r.field(f.field).name(),
+                op: f.op,
+                values: &f.values,
+            })
+            .collect();
+        let sort: Vec<_> = self
+            .sort
+            .iter()
+            .map(|k| SortJson {
+                field: r.field(k.field).name(),
+                direction: k.direction,
+                nulls: k.nulls,
+            })
+            .collect();
+        let pagination = self.pagination.map(|p| PaginationJson {
+            page: p.page,
+            per_page: p.per_page,
+            offset: p.offset,
+        });
+        let mut st = s.serialize_struct("ListQuery", 5)?;
+        st.serialize_field("resource", r.name())?;
+        st.serialize_field("filters", &filters)?;
+        st.serialize_field("sort", &sort)?;
+        st.serialize_field("pagination", &pagination)?;
+        st.serialize_field("metadata", &self.metadata)?;
+        st.end()
     }
 }
