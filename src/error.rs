@@ -406,7 +406,8 @@ pub enum ValidationError {
         parameter: String,
         /// The value.
         value: String,
-        /// The largest page number that parses (`u64::MAX`).
+        /// The largest page number that parses (`u64::MAX`); deeper pages are
+        /// refused earlier by `max_offset`.
         max: u64,
     },
     /// `per_page` is not an integer in `1..=max_per_page`.

@@ -175,10 +175,10 @@ impl<'a> QueryParser<'_, 'a> {
                 kind => Some(kind),
             };
         }
-        if let Some(suffix) = key.strip_prefix(names.filter.as_str()) {
-            if suffix.is_empty() || suffix.starts_with('[') {
-                return self.filter(key, suffix, value).map(RawParamKind::Filter);
-            }
+        if let Some(suffix) = key.strip_prefix(names.filter.as_str())
+            && (suffix.is_empty() || suffix.starts_with('['))
+        {
+            return self.filter(key, suffix, value).map(RawParamKind::Filter);
         }
         if let Some(name) = [
             &names.sort,

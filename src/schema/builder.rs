@@ -1,8 +1,12 @@
 //! Building a [`Resource`] in Rust.
 
+use crate::error::SortProblem;
 use crate::limits::Limits;
-use crate::parse::ParamNames;
-use crate::schema::{AggregateFn, FieldType, FilterOp, NullsOrder, OpSet, Resource, SchemaError};
+use crate::parse::{ParamNames, SortDirection, parse_sort_list};
+use crate::schema::{
+    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
+    SchemaError,
+};
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
 /// is checked.
@@ -137,7 +141,412 @@ impl ResourceBuilder {
         self
     }
     /// Checks everything and builds the resource.
+    ///
+    /// Every mistake is a [`SchemaError::Invalid`] naming the resource and, where
+    /// one is to blame, the field; the first one found is returned. Checked:
+    ///
+    /// - the resource name is non-empty and made of `[A-Za-z0-9_.-]`;
+    /// - the table is one identifier or `schema.table`, and the resource has fields;
+    /// - field names match `[A-Za-z_][A-Za-z0-9_]*` and are unique;
+    /// - a column is `column` or `table.column` (identifier parts, at most one
+    ///   dot; the SQL layer splits on the dot and quotes each part, so a
+    ///   qualified column can name a table the caller joined);
+    /// - an enum has values, none empty, none twice;
+    /// - `scale` only on decimal fields, at most 28;
+    /// - `contains`/`starts_with`/`ends_with` only on string fields, and
+    ///   `gt`/`gte`/`lt`/`lte`/`between` not on boolean fields;
+    /// - the primary key names a declared field;
+    /// - `default_sort` follows the `?sort=` grammar and names sortable fields, each once;
+    /// - `1 <= per_page <= max_per_page`;
+    /// - aggregates have unique identifier names, name a declared field (only
+    ///   `count` may have none), `sum`/`avg` only over integer or decimal fields,
+    ///   `min`/`max` not over boolean fields;
+    /// - parameter names are non-empty, distinct and made of `[A-Za-z0-9_.-]`;
+    /// - every limit is at least 1 (a zero limit would reject every request), except
+    ///   `max_offset`, where 0 still serves page 1.
+    ///
+    /// ```
+    /// use listquery::{FieldType, FilterOp, Resource, SchemaError};
+    ///
+    /// let invoices = Resource::builder("invoices", "invoices")
+    ///     .field("id", FieldType::Integer, |f| f.sortable())
+    ///     .field("amount", FieldType::Decimal, |f| f.scale(2).filter(&[FilterOp::Gte]))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(invoices.field_id("amount").map(|id| id.index()), Some(1));
+    ///
+    /// let err = Resource::builder("invoices", "invoices")
+    ///     .field("id", FieldType::Integer, |f| f.sortable())
+    ///     .default_sort("-amount")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "resource 'invoices', field 'amount': default_sort names a field that is not declared"
+    /// );
+    /// ```
     pub fn build(self) -> Result<Resource, SchemaError> {
-        todo!("schema builder")
+        let checker = Checker {
+            resource: &self.name,
+        };
+        checker.name()?;
+        checker.table(&self.table)?;
+        let fields = self.build_fields(&checker)?;
+        let field_id = |name: &str| fields.iter().position(|f| f.name == name).map(FieldId);
+
+        let primary_key = field_id(&self.primary_key).ok_or_else(|| {
+            checker.field_error(
+                &self.primary_key,
+                "primary_key names a field that is not declared (the primary key must be a field: it is the sort tie-breaker)",
+            )
+        })?;
+        let default_sort = self.build_default_sort(&checker, &fields)?;
+        checker.page_sizes(self.per_page, self.max_per_page)?;
+        let aggregates = self.build_aggregates(&checker, &fields)?;
+        checker.params(&self.params)?;
+        checker.limits(&self.limits)?;
+
+        Ok(Resource {
+            name: self.name,
+            table: self.table,
+            primary_key,
+            default_sort,
+            per_page: self.per_page,
+            max_per_page: self.max_per_page,
+            fields,
+            aggregates,
+            limits: self.limits,
+            params: self.params,
+        })
     }
+
+    fn build_fields(&self, checker: &Checker<'_>) -> Result<Vec<Field>, SchemaError> {
+        if self.fields.is_empty() {
+            return Err(
+                checker.error("declares no fields; a resource needs at least its primary key")
+            );
+        }
+        let mut fields: Vec<Field> = Vec::with_capacity(self.fields.len());
+        for f in &self.fields {
+            checker.field(f)?;
+            if fields.iter().any(|seen| seen.name == f.name) {
+                return Err(checker.field_error(&f.name, "is declared twice"));
+            }
+            fields.push(Field {
+                name: f.name.clone(),
+                column: f.column.clone().unwrap_or_else(|| f.name.clone()),
+                ty: f.ty.clone(),
+                sortable: f.sortable,
+                filter_ops: f.ops,
+                nulls: f.nulls,
+                scale: f.scale,
+            });
+        }
+        Ok(fields)
+    }
+
+    fn build_default_sort(
+        &self,
+        checker: &Checker<'_>,
+        fields: &[Field],
+    ) -> Result<Vec<(FieldId, SortDirection)>, SchemaError> {
+        let Some(sort) = self.default_sort.as_deref() else {
+            return Ok(Vec::new());
+        };
+        // An empty value means "no sort", as it does for `?sort=`.
+        if sort.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys = parse_sort_list(sort).map_err(|(offset, problem)| match problem {
+            SortProblem::DuplicateField(name) => {
+                checker.field_error(&name, "default_sort names the field twice")
+            }
+            problem => checker.error(format!("default_sort {sort:?}: {problem} at byte {offset}")),
+        })?;
+        let mut out: Vec<(FieldId, SortDirection)> = Vec::with_capacity(keys.len());
+        for key in keys {
+            let name: &str = &key.field;
+            let Some(index) = fields.iter().position(|f| f.name == name) else {
+                return Err(
+                    checker.field_error(name, "default_sort names a field that is not declared")
+                );
+            };
+            let id = FieldId(index);
+            if !fields.get(index).is_some_and(|f| f.sortable) {
+                return Err(checker.field_error(
+                    name,
+                    "default_sort names a field that is not sortable (add `sort = true` to the field)",
+                ));
+            }
+            if out.iter().any(|(seen, _)| *seen == id) {
+                return Err(checker.field_error(name, "default_sort names the field twice"));
+            }
+            out.push((id, key.direction));
+        }
+        Ok(out)
+    }
+
+    fn build_aggregates(
+        &self,
+        checker: &Checker<'_>,
+        fields: &[Field],
+    ) -> Result<Vec<Aggregate>, SchemaError> {
+        let mut out: Vec<Aggregate> = Vec::with_capacity(self.aggregates.len());
+        for (name, function, field) in &self.aggregates {
+            let (name, function) = (name.as_str(), *function);
+            if !is_identifier(name) {
+                return Err(checker.error(format!(
+                    "aggregate {name:?}: the name must match [A-Za-z_][A-Za-z0-9_]*"
+                )));
+            }
+            if out.iter().any(|a| a.name == name) {
+                return Err(checker.error(format!("aggregate '{name}' is declared twice")));
+            }
+            let fn_name = function.as_str();
+            let field = match field.as_deref() {
+                None if function == AggregateFn::Count => None,
+                None => {
+                    return Err(checker.error(format!(
+                        "aggregate '{name}': {fn_name} needs a field (only count may have none)"
+                    )));
+                }
+                Some(field_name) => {
+                    let Some((index, f)) = fields
+                        .iter()
+                        .enumerate()
+                        .find(|(_, f)| f.name == field_name)
+                    else {
+                        return Err(checker.field_error(
+                            field_name,
+                            format!("aggregate '{name}' names a field that is not declared"),
+                        ));
+                    };
+                    let fits = match function {
+                        AggregateFn::Sum | AggregateFn::Avg => {
+                            matches!(f.ty, FieldType::Integer | FieldType::Decimal)
+                        }
+                        AggregateFn::Min | AggregateFn::Max => f.ty != FieldType::Boolean,
+                        AggregateFn::Count => true,
+                    };
+                    if !fits {
+                        let wanted = match function {
+                            AggregateFn::Sum | AggregateFn::Avg => "an integer or decimal field",
+                            _ => "a field that is not boolean",
+                        };
+                        return Err(checker.field_error(
+                            field_name,
+                            format!(
+                                "aggregate '{name}': {fn_name} needs {wanted}, not a {} field",
+                                f.ty.as_str()
+                            ),
+                        ));
+                    }
+                    Some(FieldId(index))
+                }
+            };
+            out.push(Aggregate {
+                name: name.to_owned(),
+                function,
+                field,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Whether `s` matches `[A-Za-z_][A-Za-z0-9_]*`.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `s` is `name` or `qualifier.name`, each part an identifier.
+fn is_qualified_identifier(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((qualifier, name)) => is_identifier(qualifier) && is_identifier(name),
+        None => is_identifier(s),
+    }
+}
+
+/// Checks one resource's settings, making errors that name it.
+struct Checker<'a> {
+    resource: &'a str,
+}
+
+impl Checker<'_> {
+    fn error(&self, problem: impl Into<String>) -> SchemaError {
+        SchemaError::Invalid {
+            resource: self.resource.to_owned(),
+            field: None,
+            problem: problem.into(),
+        }
+    }
+
+    fn field_error(&self, field: &str, problem: impl Into<String>) -> SchemaError {
+        SchemaError::Invalid {
+            resource: self.resource.to_owned(),
+            field: Some(field.to_owned()),
+            problem: problem.into(),
+        }
+    }
+
+    fn name(&self) -> Result<(), SchemaError> {
+        if self.resource.is_empty() || !self.resource.chars().all(is_param_char) {
+            return Err(
+                self.error("the resource name must be non-empty and made of [A-Za-z0-9_.-]")
+            );
+        }
+        Ok(())
+    }
+
+    fn table(&self, table: &str) -> Result<(), SchemaError> {
+        if table.is_empty() {
+            return Err(self.error("table is empty"));
+        }
+        if !is_qualified_identifier(table) {
+            return Err(self.error(format!(
+                "table {table:?} must be an identifier [A-Za-z_][A-Za-z0-9_]*, or schema.table"
+            )));
+        }
+        Ok(())
+    }
+
+    fn field(&self, f: &FieldBuilder) -> Result<(), SchemaError> {
+        let name = f.name.as_str();
+        if !is_identifier(name) {
+            return Err(self.field_error(name, "the field name must match [A-Za-z_][A-Za-z0-9_]*"));
+        }
+        if let Some(column) = &f.column {
+            if column.is_empty() {
+                return Err(self.field_error(name, "column is empty"));
+            }
+            if !is_qualified_identifier(column) {
+                return Err(self.field_error(
+                    name,
+                    format!(
+                        "column {column:?} must be an identifier [A-Za-z_][A-Za-z0-9_]*, or table.column (one dot)"
+                    ),
+                ));
+            }
+        }
+        if let FieldType::Enum(values) = &f.ty {
+            if values.is_empty() {
+                return Err(self.field_error(name, "an enum field needs at least one value"));
+            }
+            if values.iter().any(String::is_empty) {
+                return Err(self.field_error(name, "an enum value is empty"));
+            }
+            for (i, v) in values.iter().enumerate() {
+                if values.iter().take(i).any(|seen| seen == v) {
+                    return Err(
+                        self.field_error(name, format!("the enum value {v:?} is listed twice"))
+                    );
+                }
+            }
+        }
+        if let Some(scale) = f.scale {
+            if f.ty != FieldType::Decimal {
+                return Err(self.field_error(
+                    name,
+                    format!(
+                        "scale is only for decimal fields, not a {} field",
+                        f.ty.as_str()
+                    ),
+                ));
+            }
+            if scale > MAX_SCALE {
+                return Err(self.field_error(name, format!("scale {scale} is over {MAX_SCALE}")));
+            }
+        }
+        for op in f.ops.iter() {
+            let fits = match op {
+                FilterOp::Contains | FilterOp::StartsWith | FilterOp::EndsWith => {
+                    f.ty == FieldType::String
+                }
+                FilterOp::Gt | FilterOp::Gte | FilterOp::Lt | FilterOp::Lte | FilterOp::Between => {
+                    f.ty != FieldType::Boolean
+                }
+                _ => true,
+            };
+            if !fits {
+                return Err(self.field_error(
+                    name,
+                    format!(
+                        "the operator '{op}' does not apply to a {} field",
+                        f.ty.as_str()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn page_sizes(&self, per_page: u64, max_per_page: u64) -> Result<(), SchemaError> {
+        if per_page == 0 {
+            return Err(self.error("per_page must be at least 1"));
+        }
+        if max_per_page == 0 {
+            return Err(self.error("max_per_page must be at least 1"));
+        }
+        if per_page > max_per_page {
+            return Err(self.error(format!(
+                "per_page ({per_page}) is larger than max_per_page ({max_per_page})"
+            )));
+        }
+        Ok(())
+    }
+
+    fn params(&self, p: &ParamNames) -> Result<(), SchemaError> {
+        let names = [
+            ("sort", &p.sort),
+            ("filter", &p.filter),
+            ("page", &p.page),
+            ("per_page", &p.per_page),
+            ("metadata", &p.metadata),
+            ("cursor", &p.cursor),
+        ];
+        for (i, (key, name)) in names.iter().enumerate() {
+            if name.is_empty() || !name.chars().all(is_param_char) {
+                return Err(self.error(format!(
+                    "parameters.{key} = {name:?}: a parameter name must be non-empty and made of [A-Za-z0-9_.-]"
+                )));
+            }
+            if let Some((other, _)) = names.iter().take(i).find(|(_, seen)| seen == name) {
+                return Err(self.error(format!(
+                    "parameters.{key} and parameters.{other} are both {name:?}; each parameter needs its own name"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn limits(&self, l: &Limits) -> Result<(), SchemaError> {
+        // max_offset may be 0: that still serves page 1 (offset 0).
+        let zero = [
+            ("max_query_len", l.max_query_len == 0),
+            ("max_params", l.max_params == 0),
+            ("max_filters", l.max_filters == 0),
+            ("max_filter_values", l.max_filter_values == 0),
+            ("max_value_len", l.max_value_len == 0),
+            ("max_sort_keys", l.max_sort_keys == 0),
+            ("max_unpaginated_rows", l.max_unpaginated_rows == 0),
+            ("max_bound_values", l.max_bound_values == 0),
+        ];
+        if let Some((key, _)) = zero.iter().find(|(_, is_zero)| *is_zero) {
+            return Err(self.error(format!(
+                "limits.{key} is 0, which would reject every request; it must be at least 1"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The largest scale `rust_decimal` (and so this crate) can hold.
+const MAX_SCALE: u32 = 28;
+
+fn is_param_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
 }

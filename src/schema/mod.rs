@@ -11,6 +11,7 @@ mod file;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,121 @@ impl Schema {
     /// All resources, by name.
     pub fn resources(&self) -> impl Iterator<Item = &Arc<Resource>> {
         self.resources.values()
+    }
+
+    /// Loads a schema from its TOML form (SPEC §10).
+    ///
+    /// Each `[resources.NAME]` table has `table` (required), `primary_key`
+    /// (default `id`), `default_sort`, `per_page`, `max_per_page`, a `fields`
+    /// table (`type`, `values` for enums, `sort`, `filter` = a bool or operator
+    /// names, `column`, `nulls` = `"first"`/`"last"`, `scale` for decimals), an
+    /// `aggregates` table (`function`, `field`), and optional `limits`
+    /// ([`Limits`] keys) and `parameters` ([`ParamNames`] keys, to rename
+    /// `sort`, `filter`, `page`, `per_page`, `metadata`, `cursor`) tables.
+    /// Fields keep the order of the file.
+    ///
+    /// Unknown keys are errors. A file that is not well-formed TOML, or has keys
+    /// of the wrong shape, is a [`SchemaError::Syntax`] with the parser's line and
+    /// column; a mistake in a resource is a [`SchemaError::Invalid`] naming the
+    /// resource and field (every check of [`ResourceBuilder::build`] applies).
+    /// A schema without resources is an error.
+    ///
+    /// ```
+    /// use listquery::{FilterOp, Schema, SchemaError};
+    ///
+    /// let schema = Schema::from_toml_str(r#"
+    ///     [resources.invoices]
+    ///     table = "invoices"
+    ///     default_sort = "-id"
+    ///
+    ///     [resources.invoices.fields]
+    ///     id     = { type = "integer", sort = true }
+    ///     status = { type = "enum", values = ["paid", "sent"], filter = true }
+    /// "#).unwrap();
+    /// let invoices = schema.resource("invoices").unwrap();
+    /// let status = invoices.field(invoices.field_id("status").unwrap());
+    /// assert!(status.filter_ops().contains(FilterOp::Eq));
+    ///
+    /// let err = Schema::from_toml_str(r#"
+    ///     [resources.invoices]
+    ///     table = "invoices"
+    ///     fields = { id = { type = "integer" }, amount = { type = "money" } }
+    /// "#).unwrap_err();
+    /// assert!(matches!(&err, SchemaError::Invalid { resource, field: Some(field), .. }
+    ///     if resource == "invoices" && field == "amount"));
+    /// assert!(err.to_string().starts_with(
+    ///     "resource 'invoices', field 'amount': unknown type 'money'; expected one of string, integer"));
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Schema, SchemaError> {
+        const FORMAT: &str = "TOML";
+        let file: file::SchemaFile = toml::from_str(text).map_err(|e| SchemaError::Syntax {
+            format: FORMAT,
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        file.into_schema(FORMAT)
+    }
+
+    /// Loads a schema from its JSON form: the same shape as the TOML form,
+    /// `{"resources": {"invoices": {"table": "invoices", "fields": {...}}}}`.
+    ///
+    /// Errors as for [`Schema::from_toml_str`]; a key given twice in one JSON
+    /// object (a field, a resource) is an error too.
+    ///
+    /// ```
+    /// use listquery::Schema;
+    ///
+    /// let schema = Schema::from_json_str(r#"{"resources": {"customers": {
+    ///     "table": "customers",
+    ///     "fields": {"id": {"type": "integer", "sort": true, "filter": ["eq", "gt"]}}
+    /// }}}"#).unwrap();
+    /// assert_eq!(schema.resource("customers").unwrap().table(), "customers");
+    ///
+    /// let err = Schema::from_json_str(r#"{"resources": {"#).unwrap_err();
+    /// assert!(err.to_string().contains("line 1"));
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<Schema, SchemaError> {
+        const FORMAT: &str = "JSON";
+        let file: file::SchemaFile =
+            serde_json::from_str(text).map_err(|e| SchemaError::Syntax {
+                format: FORMAT,
+                message: e.to_string(),
+            })?;
+        file.into_schema(FORMAT)
+    }
+
+    /// Reads a schema file, TOML or JSON by its extension (`.toml`, `.json`).
+    ///
+    /// A file that cannot be read, or has another extension, is a
+    /// [`SchemaError::Io`]; otherwise as [`Schema::from_toml_str`].
+    ///
+    /// ```
+    /// use listquery::{Schema, SchemaError};
+    ///
+    /// let schema = Schema::from_path("examples/schema.toml").unwrap();
+    /// assert!(schema.resource("invoices").is_some());
+    /// assert!(matches!(Schema::from_path("no/such/schema.toml"), Err(SchemaError::Io { .. })));
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Schema, SchemaError> {
+        let path = path.as_ref();
+        let io_error = |message: String| SchemaError::Io {
+            path: path.display().to_string(),
+            message,
+        };
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let from_str: fn(&str) -> Result<Schema, SchemaError> = match extension.as_deref() {
+            Some("toml") => Schema::from_toml_str,
+            Some("json") => Schema::from_json_str,
+            _ => {
+                return Err(io_error(
+                    "unknown extension; a schema file ends in .toml or .json".to_owned(),
+                ));
+            }
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| io_error(e.to_string()))?;
+        from_str(&text)
     }
 }
 
@@ -359,10 +475,10 @@ impl OpSet {
     /// A set from a list of operators.
     pub const fn of(ops: &[FilterOp]) -> Self {
         let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= ops[i].bit();
-            i += 1;
+        let mut rest = ops;
+        while let [op, tail @ ..] = rest {
+            bits |= op.bit();
+            rest = tail;
         }
         OpSet(bits)
     }

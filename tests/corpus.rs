@@ -1,0 +1,180 @@
+//! The conformance corpus: every `tests/corpus/*.json` case is a query string
+//! against `examples/schema.toml` with either the expected `ListQuery` (in the
+//! `explain` JSON form, compared key by key, plus the canonical `pairs`) or the
+//! expected errors (code, parameter and, where given, byte offset), in order.
+//!
+//! A query may use `{TEXT*N}` to repeat TEXT N times (for limit cases).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use listquery::{ErrorCode, ListQuery, RequestOptions, Resource, Role, Schema};
+use serde_json::Value as Json;
+
+fn expand(query: &str) -> String {
+    let mut out = String::new();
+    let mut rest = query;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        match inner
+            .rsplit_once('*')
+            .and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?)))
+        {
+            Some((text, n)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&text.repeat(n));
+            }
+            None => out.push_str(&rest[..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn options(case: &Json) -> RequestOptions {
+    let role = match case["role"].as_str().unwrap_or("admin") {
+        "agent" => Role::Agent,
+        "collaborator" => Role::Collaborator,
+        "admin" => Role::Admin,
+        other => panic!("unknown role {other}"),
+    };
+    RequestOptions::for_role(role)
+        .strict(case["strict"].as_bool().unwrap_or(false))
+        .lenient_page(case["lenient"].as_bool().unwrap_or(false))
+}
+
+/// Checks one case; returns a description of each mismatch.
+fn check(case: &Json, resource: &Arc<Resource>) -> Vec<String> {
+    let query = expand(case["query"].as_str().expect("query"));
+    let options = options(case);
+    let result = ListQuery::parse(&query, resource, options);
+    let mut problems = Vec::new();
+    match (&case["errors"], &case["expect"], result) {
+        (Json::Array(expected), _, Err(errors)) => {
+            let got: Vec<Json> = errors
+                .iter()
+                .map(|e| {
+                    serde_json::json!({"code": e.code().as_str(), "parameter": e.parameter(), "offset": e.offset()})
+                })
+                .collect();
+            let matches = expected.len() == got.len()
+                && expected.iter().zip(&got).all(|(want, got)| {
+                    want.as_object()
+                        .expect("error object")
+                        .iter()
+                        .all(|(k, v)| &got[k] == v)
+                });
+            if !matches {
+                problems.push(format!(
+                    "errors differ\n   want {expected:?}\n   got  {got:?}\n   messages: {errors}"
+                ));
+            }
+        }
+        (Json::Array(expected), _, Ok(q)) => {
+            problems.push(format!(
+                "expected errors {expected:?}, got a query: {}",
+                serde_json::to_string(&q).unwrap()
+            ));
+        }
+        (_, Json::Object(expect), Ok(q)) => {
+            let json = serde_json::to_value(&q).unwrap();
+            for (key, want) in expect {
+                let got = if key == "pairs" {
+                    serde_json::to_value(q.to_pairs()).unwrap()
+                } else {
+                    json[key].clone()
+                };
+                if &got != want {
+                    problems.push(format!("{key}: want {want}, got {got}"));
+                }
+            }
+            // The canonical form parses back to the same query.
+            match ListQuery::parse(&q.to_query_string(), resource, options) {
+                Ok(again)
+                    if serde_json::to_value(&again).unwrap() == json
+                        && again.to_pairs() == q.to_pairs() => {}
+                other => problems.push(format!(
+                    "canonical form {:?} does not parse back to the same query: {other:?}",
+                    q.to_query_string()
+                )),
+            }
+        }
+        (_, Json::Object(_), Err(errors)) => {
+            problems.push(format!("expected a query, got errors: {errors}"));
+        }
+        _ => problems.push("case has neither `expect` nor `errors`".into()),
+    }
+    problems
+}
+
+#[test]
+fn conformance_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema =
+        Schema::from_path(root.join("examples/schema.toml")).expect("example schema loads");
+    let mut files: Vec<_> = std::fs::read_dir(root.join("tests/corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    let mut codes_seen = BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let list: Vec<Json> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for case in &list {
+            cases += 1;
+            let name = case["name"].as_str().expect("name");
+            let resource = schema
+                .resource(case["resource"].as_str().expect("resource"))
+                .unwrap_or_else(|| panic!("{name}: unknown resource"));
+            for e in case["errors"].as_array().into_iter().flatten() {
+                codes_seen.insert(e["code"].as_str().unwrap().to_owned());
+            }
+            for problem in check(case, resource) {
+                failures.push(format!(
+                    "{} / {name} ({:?}): {problem}",
+                    file.file_name().unwrap().to_string_lossy(),
+                    case["query"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                ));
+            }
+        }
+    }
+    println!("{cases} corpus cases in {} files", files.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(cases >= 150, "the corpus has only {cases} cases");
+    let missing: Vec<_> = ErrorCode::ALL
+        .iter()
+        .filter(|c| **c != ErrorCode::TooManyRows && !codes_seen.contains(c.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no corpus case for the codes {missing:?}"
+    );
+}
+
+#[test]
+fn expand_repeats() {
+    assert_eq!(expand("a{b*3}c"), "abbbc");
+    assert_eq!(expand("{x=1&*2}x"), "x=1&x=1&x");
+    assert_eq!(expand("{no}"), "{no}");
+}
