@@ -73,7 +73,8 @@ fn report(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-static CONNS: [OnceLock<Option<Mutex<Conn>>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static CONNS: [OnceLock<Option<Mutex<Conn>>>; 3] =
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 /// Runs `f` on every available engine (connecting and loading the fixture on
 /// first use); returns the engines it ran on.
@@ -96,14 +97,21 @@ fn connect(engine: Engine) -> Option<Conn> {
         None => Conn::Sqlite(rusqlite::Connection::open_in_memory().expect("in-memory SQLite")),
         Some(var) => match std::env::var(var).ok().filter(|u| !u.is_empty()) {
             None => {
-                assert!(!ci(), "CI=true but {var} is not set: {engine:?} tests cannot run");
-                report(&format!("listquery: {engine:?} NOT RUN ({var} is not set; scripts/test.sh sets it)"));
+                assert!(
+                    !ci(),
+                    "CI=true but {var} is not set: {engine:?} tests cannot run"
+                );
+                report(&format!(
+                    "listquery: {engine:?} NOT RUN ({var} is not set; scripts/test.sh sets it)"
+                ));
                 return None;
             }
             Some(url) => {
                 // The URL may hold a password: neither it nor the driver's error text is shown.
                 let conn = match engine {
-                    Engine::Postgres => postgres::Client::connect(&url, postgres::NoTls).ok().map(Conn::Postgres),
+                    Engine::Postgres => postgres::Client::connect(&url, postgres::NoTls)
+                        .ok()
+                        .map(Conn::Postgres),
                     _ => mysql::Opts::from_url(&url)
                         .ok()
                         .and_then(|o| mysql::Conn::new(o).ok())
@@ -112,8 +120,13 @@ fn connect(engine: Engine) -> Option<Conn> {
                 match conn {
                     Some(c) => c,
                     None => {
-                        assert!(!ci(), "CI=true and {var} is set, but {engine:?} is unreachable");
-                        report(&format!("listquery: {engine:?} NOT RUN ({var} is set but the server is unreachable)"));
+                        assert!(
+                            !ci(),
+                            "CI=true and {var} is set, but {engine:?} is unreachable"
+                        );
+                        report(&format!(
+                            "listquery: {engine:?} NOT RUN ({var} is set but the server is unreachable)"
+                        ));
                         return None;
                     }
                 }
@@ -156,7 +169,11 @@ fn load(engine: Engine, conn: &mut Conn) {
         }
         Engine::Mysql => {
             execute(conn, &format!("DROP DATABASE IF EXISTS {ns}"), &[]);
-            execute(conn, &format!("CREATE DATABASE {ns} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"), &[]);
+            execute(
+                conn,
+                &format!("CREATE DATABASE {ns} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
+                &[],
+            );
             execute(conn, &format!("USE {ns}"), &[]);
             execute(conn, "SET NAMES utf8mb4 COLLATE utf8mb4_bin", &[]);
             execute(conn, "SET time_zone = '+00:00'", &[]);
@@ -172,8 +189,20 @@ fn load(engine: Engine, conn: &mut Conn) {
                 format!("{name} {}{pk}", sql_type(engine, *ty))
             })
             .collect();
-        let suffix = if engine == Engine::Mysql { " CHARSET utf8mb4 COLLATE utf8mb4_bin" } else { "" };
-        execute(conn, &format!("CREATE TABLE {} ({}){suffix}", table.name, columns.join(", ")), &[]);
+        let suffix = if engine == Engine::Mysql {
+            " CHARSET utf8mb4 COLLATE utf8mb4_bin"
+        } else {
+            ""
+        };
+        execute(
+            conn,
+            &format!(
+                "CREATE TABLE {} ({}){suffix}",
+                table.name,
+                columns.join(", ")
+            ),
+            &[],
+        );
         insert(engine, conn, &table);
     }
 }
@@ -224,6 +253,7 @@ fn pg_params(values: &[V]) -> Vec<PgParam> {
             match v {
                 V::Bool(b) => Box::new(*b),
                 V::BigInt(i) => Box::new(*i),
+                V::Int(i) => Box::new(i.map(i64::from)),
                 V::BigUnsigned(u) => Box::new(u.map(|u| i64::try_from(u).expect("LIMIT fits i64"))),
                 V::String(s) => Box::new(s.clone()),
                 V::Decimal(d) => Box::new(*d),
@@ -239,23 +269,41 @@ fn mysql_params(values: &[V]) -> mysql::Params {
     use chrono::{Datelike, Timelike};
     use mysql::Value as M;
     let date = |d: chrono::NaiveDateTime| {
-        M::Date(d.year() as u16, d.month() as u8, d.day() as u8, d.hour() as u8, d.minute() as u8, d.second() as u8, d.nanosecond() / 1000)
+        M::Date(
+            d.year() as u16,
+            d.month() as u8,
+            d.day() as u8,
+            d.hour() as u8,
+            d.minute() as u8,
+            d.second() as u8,
+            d.nanosecond() / 1000,
+        )
     };
     let params: Vec<M> = values
         .iter()
         .map(|v| match v {
             V::Bool(Some(b)) => M::Int(i64::from(*b)),
             V::BigInt(Some(i)) => M::Int(*i),
+            V::Int(Some(i)) => M::Int(i64::from(*i)),
             V::BigUnsigned(Some(u)) => M::UInt(*u),
             V::String(Some(s)) => M::Bytes(s.clone().into_bytes()),
             V::Decimal(Some(d)) => M::Bytes(d.to_string().into_bytes()),
             V::ChronoDate(Some(d)) => date(d.and_hms_opt(0, 0, 0).unwrap()),
             V::ChronoDateTime(Some(d)) => date(*d),
-            V::Bool(None) | V::BigInt(None) | V::String(None) | V::Decimal(None) | V::ChronoDate(None) | V::ChronoDateTime(None) => M::NULL,
+            V::Bool(None)
+            | V::BigInt(None)
+            | V::String(None)
+            | V::Decimal(None)
+            | V::ChronoDate(None)
+            | V::ChronoDateTime(None) => M::NULL,
             other => panic!("the SQL layer bound an unexpected value type: {other:?}"),
         })
         .collect();
-    if params.is_empty() { mysql::Params::Empty } else { mysql::Params::Positional(params) }
+    if params.is_empty() {
+        mysql::Params::Empty
+    } else {
+        mysql::Params::Positional(params)
+    }
 }
 
 /// What sea-query-rusqlite binds: decimals as text, chrono values as rusqlite's text.
@@ -266,12 +314,18 @@ fn sqlite_params(values: &[V]) -> Vec<rusqlite::types::Value> {
         .map(|v| match v {
             V::Bool(Some(b)) => S::Integer(i64::from(*b)),
             V::BigInt(Some(i)) => S::Integer(*i),
+            V::Int(Some(i)) => S::Integer(i64::from(*i)),
             V::BigUnsigned(Some(u)) => S::Integer(i64::try_from(*u).expect("LIMIT fits i64")),
             V::String(Some(s)) => S::Text(s.clone()),
             V::Decimal(Some(d)) => S::Text(d.to_string()),
             V::ChronoDate(Some(d)) => S::Text(d.format("%F").to_string()),
             V::ChronoDateTime(Some(d)) => S::Text(d.format("%F %T%.f").to_string()),
-            V::Bool(None) | V::BigInt(None) | V::String(None) | V::Decimal(None) | V::ChronoDate(None) | V::ChronoDateTime(None) => S::Null,
+            V::Bool(None)
+            | V::BigInt(None)
+            | V::String(None)
+            | V::Decimal(None)
+            | V::ChronoDate(None)
+            | V::ChronoDateTime(None) => S::Null,
             other => panic!("the SQL layer bound an unexpected value type: {other:?}"),
         })
         .collect()
@@ -286,7 +340,8 @@ pub fn execute(conn: &mut Conn, sql: &str, values: &[V]) {
     match conn {
         Conn::Postgres(c) => {
             let params = pg_params(values);
-            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| &**p).collect();
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p).collect();
             if let Err(e) = c.execute(sql, &refs) {
                 failed(sql, format!("{:?}", e.code().map(|c| c.code())));
             }
@@ -294,7 +349,11 @@ pub fn execute(conn: &mut Conn, sql: &str, values: &[V]) {
         Conn::Mysql(c) => {
             use mysql::prelude::Queryable;
             // DDL like `USE` cannot be prepared: send statements without values as text.
-            let result = if values.is_empty() { c.query_drop(sql) } else { c.exec_drop(sql, mysql_params(values)) };
+            let result = if values.is_empty() {
+                c.query_drop(sql)
+            } else {
+                c.exec_drop(sql, mysql_params(values))
+            };
             if let Err(e) = result {
                 failed(sql, mysql_code(&e));
             }
@@ -320,7 +379,8 @@ pub fn ids(conn: &mut Conn, sql: &str, values: &[V]) -> Vec<i64> {
     match conn {
         Conn::Postgres(c) => {
             let params = pg_params(values);
-            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| &**p).collect();
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p).collect();
             match c.query(sql, &refs) {
                 Ok(rows) => rows.iter().map(|r| r.get::<_, i64>(0)).collect(),
                 Err(e) => failed(sql, format!("{:?}", e.code().map(|c| c.code()))),
@@ -337,7 +397,8 @@ pub fn ids(conn: &mut Conn, sql: &str, values: &[V]) -> Vec<i64> {
             let params = sqlite_params(values);
             let run = || -> rusqlite::Result<Vec<i64>> {
                 let mut stmt = c.prepare(sql)?;
-                let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?;
+                let rows =
+                    stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?;
                 rows.collect()
             };
             run().unwrap_or_else(|e| failed(sql, format!("{:?}", e.sqlite_error_code())))
@@ -346,13 +407,24 @@ pub fn ids(conn: &mut Conn, sql: &str, values: &[V]) -> Vec<i64> {
 }
 
 /// The one row of a count statement: `total` as i64, then `extra` text columns.
-pub fn count_row(conn: &mut Conn, sql: &str, values: &[V], extra: usize) -> (i64, Vec<Option<String>>) {
+pub fn count_row(
+    conn: &mut Conn,
+    sql: &str,
+    values: &[V],
+    extra: usize,
+) -> (i64, Vec<Option<String>>) {
     match conn {
         Conn::Postgres(c) => {
             let params = pg_params(values);
-            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params.iter().map(|p| &**p).collect();
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p).collect();
             match c.query_one(sql, &refs) {
-                Ok(row) => (row.get(0), (1..=extra).map(|i| row.get::<_, Option<String>>(i)).collect()),
+                Ok(row) => (
+                    row.get(0),
+                    (1..=extra)
+                        .map(|i| row.get::<_, Option<String>>(i))
+                        .collect(),
+                ),
                 Err(e) => failed(sql, format!("{:?}", e.code().map(|c| c.code()))),
             }
         }
@@ -361,7 +433,9 @@ pub fn count_row(conn: &mut Conn, sql: &str, values: &[V], extra: usize) -> (i64
             match c.exec_first::<mysql::Row, _, _>(sql, mysql_params(values)) {
                 Ok(Some(row)) => (
                     row.get::<i64, _>(0).expect("total"),
-                    (1..=extra).map(|i| row.get::<Option<String>, _>(i).expect("text column")).collect(),
+                    (1..=extra)
+                        .map(|i| row.get::<Option<String>, _>(i).expect("text column"))
+                        .collect(),
                 ),
                 Ok(None) => panic!("count statement returned no row:\n{sql}"),
                 Err(e) => failed(sql, mysql_code(&e)),
@@ -371,7 +445,9 @@ pub fn count_row(conn: &mut Conn, sql: &str, values: &[V], extra: usize) -> (i64
             let params = sqlite_params(values);
             c.query_row(sql, rusqlite::params_from_iter(params), |r| {
                 let total: i64 = r.get(0)?;
-                let texts = (1..=extra).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+                let texts = (1..=extra)
+                    .map(|i| r.get::<_, Option<String>>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
                 Ok((total, texts))
             })
             .unwrap_or_else(|e| failed(sql, format!("{:?}", e.sqlite_error_code())))

@@ -70,7 +70,11 @@ impl Gen {
     }
     /// `Cell::Null` one time in `one_in`.
     fn nullable(&mut self, one_in: u64, cell: impl FnOnce(&mut Gen) -> Cell) -> Cell {
-        if self.below(one_in) == 0 { Cell::Null } else { cell(self) }
+        if self.below(one_in) == 0 {
+            Cell::Null
+        } else {
+            cell(self)
+        }
     }
 }
 
@@ -144,15 +148,28 @@ pub fn tables() -> Vec<Table> {
     };
     for id in 1..=160_i64 {
         let name = NAMES[(id as usize * 7) % NAMES.len()];
-        let email = format!("{}{}@example.{}", name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase(), id % 9, g.pick(&["com", "org", "de"]));
+        let email = format!(
+            "{}{}@example.{}",
+            name.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase(),
+            id % 9,
+            g.pick(&["com", "org", "de"])
+        );
         customers.rows.push(vec![
             Cell::Int(id),
             Cell::Str(name.to_owned()),
             g.nullable(6, |_| Cell::Str(email)),
             g.nullable(5, |g| Cell::Str(g.pick(COUNTRIES).to_owned())),
-            Cell::Str(g.pick(&["active", "active", "inactive", "blocked"]).to_owned()),
+            Cell::Str(
+                g.pick(&["active", "active", "inactive", "blocked"])
+                    .to_owned(),
+            ),
             Cell::Bool(g.below(2) == 0),
-            g.nullable(4, |g| Cell::Dec(dec(g.pick(&[10, 10, 10, 100_000, 250_050, 99_999_999])))),
+            g.nullable(4, |g| {
+                Cell::Dec(dec(g.pick(&[10, 10, 10, 100_000, 250_050, 99_999_999])))
+            }),
             Cell::Int(1 + g.below(4) as i64),
             Cell::DateTime(datetime(&mut g)),
             Cell::DateTime(datetime(&mut g)),
@@ -188,7 +205,10 @@ pub fn tables() -> Vec<Table> {
             Cell::Int(id),
             Cell::Str(number),
             Cell::Int(1 + g.below(160) as i64),
-            Cell::Str(g.pick(&["pending", "paid", "shipped", "cancelled", "refunded"]).to_owned()),
+            Cell::Str(
+                g.pick(&["pending", "paid", "shipped", "cancelled", "refunded"])
+                    .to_owned(),
+            ),
             Cell::Dec(dec(g.pick(&[10, 10, 10, 1999, 1999, 250_000, 5]))),
             Cell::Str(g.pick(&["EUR", "USD", "GBP"]).to_owned()),
             g.nullable(5, |g| Cell::Date(date(g))),
@@ -223,7 +243,11 @@ pub fn tables() -> Vec<Table> {
             _ => format!("INV-2024-{id}"),
         };
         // Mostly 0.10: a float sum of these is not exact.
-        let amount = if id % 3 == 0 { 10 } else { g.pick(&[10, 10, 20, 1_234_567, 99, 100]) };
+        let amount = if id % 3 == 0 {
+            10
+        } else {
+            g.pick(&[10, 10, 20, 1_234_567, 99, 100])
+        };
         invoices.rows.push(vec![
             Cell::Int(id),
             Cell::Str(number),

@@ -9,7 +9,9 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
-use listquery::{AggregateFn, AggregateValue, FilterOp, ListQuery, NullsOrder, SortDirection, Value};
+use listquery::{
+    AggregateFn, AggregateValue, FilterOp, ListQuery, NullsOrder, SortDirection, Value,
+};
 
 use super::fixture::{Cell, Table};
 
@@ -53,7 +55,9 @@ fn matches(cell: &Cell, op: FilterOp, values: &[Value]) -> bool {
     let cmp = |v: &Value| compare(cell, v);
     match op {
         FilterOp::Eq => values.iter().any(|v| cmp(v) == Some(Ordering::Equal)),
-        FilterOp::Ne => !matches!(cell, Cell::Null) && values.iter().all(|v| cmp(v) != Some(Ordering::Equal)),
+        FilterOp::Ne => {
+            !matches!(cell, Cell::Null) && values.iter().all(|v| cmp(v) != Some(Ordering::Equal))
+        }
         FilterOp::Gt => cmp(&values[0]) == Some(Ordering::Greater),
         FilterOp::Gte => matches!(cmp(&values[0]), Some(Ordering::Greater | Ordering::Equal)),
         FilterOp::Lt => cmp(&values[0]) == Some(Ordering::Less),
@@ -66,7 +70,9 @@ fn matches(cell: &Cell, op: FilterOp, values: &[Value]) -> bool {
             let Cell::Str(text) = cell else { return false };
             let text = text.to_ascii_lowercase();
             values.iter().any(|v| {
-                let Value::String(needle) = v else { panic!("LIKE on {v:?}") };
+                let Value::String(needle) = v else {
+                    panic!("LIKE on {v:?}")
+                };
                 let needle = needle.to_ascii_lowercase();
                 match op {
                     FilterOp::Contains => text.contains(&needle),
@@ -87,7 +93,12 @@ pub fn expected(query: &ListQuery, table: &Table) -> Expected {
     let mut rows: Vec<&Vec<Cell>> = table
         .rows
         .iter()
-        .filter(|row| query.filters().iter().all(|f| matches(&row[column(f.field)], f.op, &f.values)))
+        .filter(|row| {
+            query
+                .filters()
+                .iter()
+                .all(|f| matches(&row[column(f.field)], f.op, &f.values))
+        })
         .collect();
     let total = rows.len() as u64;
 
@@ -98,7 +109,10 @@ pub fn expected(query: &ListQuery, table: &Table) -> Expected {
             .map(|a| {
                 let field = a.field().expect("fixture aggregates name a field");
                 let idx = column(field);
-                let scale = resource.field(field).scale().expect("fixture decimals declare a scale");
+                let scale = resource
+                    .field(field)
+                    .scale()
+                    .expect("fixture decimals declare a scale");
                 let values: Vec<Decimal> = rows
                     .iter()
                     .filter_map(|r| match &r[idx] {
@@ -129,8 +143,20 @@ pub fn expected(query: &ListQuery, table: &Table) -> Expected {
             let nulls_first = key.nulls == NullsOrder::First;
             let ord = match (x, y) {
                 (Cell::Null, Cell::Null) => Ordering::Equal,
-                (Cell::Null, _) => if nulls_first { Ordering::Less } else { Ordering::Greater },
-                (_, Cell::Null) => if nulls_first { Ordering::Greater } else { Ordering::Less },
+                (Cell::Null, _) => {
+                    if nulls_first {
+                        Ordering::Less
+                    } else {
+                        Ordering::Greater
+                    }
+                }
+                (_, Cell::Null) => {
+                    if nulls_first {
+                        Ordering::Greater
+                    } else {
+                        Ordering::Less
+                    }
+                }
                 _ => match key.direction {
                     SortDirection::Asc => cell_order(x, y),
                     SortDirection::Desc => cell_order(y, x),
@@ -149,8 +175,17 @@ pub fn expected(query: &ListQuery, table: &Table) -> Expected {
         ref other => panic!("id {other:?}"),
     });
     let ids = match query.pagination() {
-        Some(p) => ids.skip(p.offset as usize).take(p.per_page as usize).collect(),
-        None => ids.take(resource.limits().max_unpaginated_rows as usize + 1).collect(),
+        Some(p) => ids
+            .skip(p.offset as usize)
+            .take(p.per_page as usize)
+            .collect(),
+        None => ids
+            .take(resource.limits().max_unpaginated_rows as usize + 1)
+            .collect(),
     };
-    Expected { ids, total, aggregates }
+    Expected {
+        ids,
+        total,
+        aggregates,
+    }
 }
