@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, SelectStatement};
+use sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, SelectStatement, Values};
 
-use super::{ListSql, SqlError, column_expr};
+use super::{Dialect, ListSql, SqlError, column_expr};
 use crate::schema::{Aggregate, AggregateFn, AggregateValue, FieldType};
 
 /// The alias of the row count in every count statement.
@@ -34,6 +34,7 @@ const AVG_EXTRA_SCALE: u32 = 4;
 ///   takes any field (its non-NULL values) or none (`COUNT(*)`).
 #[derive(Debug, Clone)]
 pub struct CountQuery {
+    dialect: Dialect,
     statement: SelectStatement,
     columns: Vec<CountColumn>,
     aggregates: Vec<AggregatePlan>,
@@ -147,6 +148,7 @@ impl ListSql<'_> {
         }
         self.check_bound_values(&statement)?;
         Ok(CountQuery {
+            dialect: self.dialect,
             statement,
             columns,
             aggregates,
@@ -230,6 +232,11 @@ impl CountQuery {
     /// The statement.
     pub fn statement(&self) -> &SelectStatement {
         &self.statement
+    }
+
+    /// Renders the statement for its dialect: SQL text and values to bind.
+    pub fn build(&self) -> (String, Values) {
+        self.dialect.build(&self.statement)
     }
 
     /// The text columns after `total`, in order.
