@@ -5,6 +5,13 @@
 //!
 //! A query may use `{TEXT*N}` to repeat TEXT N times (for limit cases).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
