@@ -460,7 +460,10 @@ fn every_query_returns_the_oracles_rows_on_every_engine() {
             assert_eq!(&got, want, "{engine:?}: {resource}?{raw}");
         }
     });
-    eprintln!("{} queries checked on {engines:?}", parsed.len());
+    support::db::report(&format!(
+        "listquery: {} queries checked against the oracle on {engines:?}",
+        parsed.len()
+    ));
 }
 
 #[test]

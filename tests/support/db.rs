@@ -69,7 +69,7 @@ fn ci() -> bool {
 
 /// Written straight to the terminal (not captured by the test harness), so a
 /// skipped engine is always visible.
-fn report(line: &str) {
+pub fn report(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
