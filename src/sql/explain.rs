@@ -82,7 +82,8 @@ impl ListSql<'_> {
 
 /// A bound value as JSON: integers as numbers, decimals as strings in
 /// canonical form (`"12.50"`), booleans, dates `"YYYY-MM-DD"`, datetimes
-/// `"YYYY-MM-DD HH:MM:SS"`, SQL NULL as `null`.
+/// `"YYYY-MM-DD HH:MM:SS"`, SQL NULL as `null`; types listquery never binds
+/// (bytes, JSON, ...) from a caller's own conditions also show as `null`.
 pub fn value_json(value: &sea_query::Value) -> serde_json::Value {
     use sea_query::Value as V;
     use serde_json::Value as J;
