@@ -22,9 +22,11 @@ mod canonical;
 pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
 mod limits;
+pub mod page;
 pub mod parse;
 pub mod schema;
 pub mod sql;
+pub mod timestamp;
 mod validate;
 
 pub use error::{
@@ -32,6 +34,7 @@ pub use error::{
     ValidationError,
 };
 pub use limits::{LimitKind, Limits};
+pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
