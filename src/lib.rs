@@ -25,6 +25,7 @@ mod limits;
 pub mod page;
 pub mod parse;
 pub mod schema;
+pub mod sql;
 pub mod timestamp;
 mod validate;
 
@@ -40,6 +41,7 @@ pub use schema::{
     Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
     Resource, Schema, SchemaError,
 };
+pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
     resolve_page_leniently,
