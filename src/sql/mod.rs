@@ -101,6 +101,7 @@
 //! get more than the cap ([`ListSql::check_row_count`]) answer `too_many_rows`
 //! instead of cutting the list.
 
+mod cache;
 mod count;
 mod dialect;
 mod error;
@@ -111,6 +112,9 @@ use sea_query::{
     SelectStatement, Values,
 };
 
+pub use cache::{
+    BaseStatement, BoundStatement, CacheCapacity, CacheStats, ListStatements, SqlCache,
+};
 pub use count::{CountColumn, CountQuery, CountResult};
 pub use dialect::{Dialect, UnknownDialect};
 pub use error::SqlError;
