@@ -30,6 +30,7 @@ use criterion::{
 };
 use listquery::page::{ListResponse, PageOptions, PageTotals};
 use listquery::parse::{ParseConfig, parse_query};
+use listquery::sql::{BaseStatement, CacheCapacity, Dialect, ListSql, SqlCache};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use rust_decimal::Decimal;
 use sea_query::{
@@ -257,6 +258,41 @@ fn bench_input(group: &mut BenchmarkGroup<'_, WallTime>, raw: &'static str, res:
     });
     group.bench_function("listquery: parse+validate", |b| {
         b.iter(|| ListQuery::parse(black_box(raw), res, options).unwrap())
+    });
+
+    // SQL: PostgreSQL, as the baselines.
+    let dialect = Dialect::Postgres;
+    let uncached = |query: &ListQuery| {
+        let sql = ListSql::new(query, dialect);
+        let base = sql.base();
+        let select = sql.build(&sql.select(&base).unwrap());
+        let count = sql.count(&base).unwrap().build();
+        (select, count)
+    };
+    let cache = SqlCache::new(CacheCapacity::default());
+    let base = BaseStatement::for_resource(res, dialect);
+    cache.statements(&query, &base).unwrap();
+    group.bench_function("listquery: SELECT+COUNT uncached", |b| {
+        b.iter(|| uncached(black_box(&query)))
+    });
+    group.bench_function("listquery: SELECT+COUNT cached", |b| {
+        b.iter(|| cache.statements(black_box(&query), &base).unwrap())
+    });
+    group.bench_function("listquery: pipeline uncached", |b| {
+        b.iter(|| uncached(&ListQuery::parse(black_box(raw), res, options).unwrap()))
+    });
+    group.bench_function("listquery: pipeline cached", |b| {
+        b.iter(|| {
+            let query = ListQuery::parse(black_box(raw), res, options).unwrap();
+            cache.statements(&query, &base).unwrap()
+        })
+    });
+    group.bench_function("listquery: pipeline cached, base per request", |b| {
+        b.iter(|| {
+            let query = ListQuery::parse(black_box(raw), res, options).unwrap();
+            let base = BaseStatement::for_resource(res, dialect);
+            cache.statements(&query, &base).unwrap()
+        })
     });
 
     let page_options = PageOptions::new("https://api.example.com/v1/invoices").unwrap();
