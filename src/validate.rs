@@ -250,7 +250,8 @@ impl ListQuery {
             strict: options.strict,
         };
         let (raw, parse_errors) = parse::parse_query_partial(raw, &config);
-        let validated = Self::from_raw(&raw, resource, options);
+        // By value: decoded (owned) texts move into the typed values uncopied.
+        let validated = Validator::new(resource, options).run(raw);
         if parse_errors.is_empty() {
             return validated;
         }
@@ -267,7 +268,7 @@ impl ListQuery {
         resource: &Arc<Resource>,
         options: RequestOptions,
     ) -> Result<ListQuery, QueryErrors> {
-        Validator::new(resource, options).run(raw)
+        Validator::new(resource, options).run(raw.clone())
     }
 
     /// The resource queried.
@@ -423,24 +424,29 @@ fn expected_text(ty: &FieldType) -> String {
     }
 }
 
-/// Converts one value to the field's type.
-fn typed_value(ty: &FieldType, text: &str) -> Option<Value> {
-    match ty {
-        FieldType::String => Some(Value::String(text.to_owned())),
+/// Converts one value to the field's type; gives the text back when it does
+/// not fit. Owned (decoded) text moves into a string value uncopied.
+fn typed_value<'t>(ty: &FieldType, text: Cow<'t, str>) -> Result<Value, Cow<'t, str>> {
+    let parsed = match ty {
+        FieldType::String => return Ok(Value::String(text.into_owned())),
+        FieldType::Enum(values) => {
+            return if values.iter().any(|v| *v == *text) {
+                Ok(Value::String(text.into_owned()))
+            } else {
+                Err(text)
+            };
+        }
         FieldType::Integer => text.parse().ok().map(Value::Integer),
-        FieldType::Decimal => parse_decimal(text).map(Value::Decimal),
-        FieldType::Boolean => match text {
+        FieldType::Decimal => parse_decimal(&text).map(Value::Decimal),
+        FieldType::Boolean => match text.as_ref() {
             "true" | "1" => Some(Value::Boolean(true)),
             "false" | "0" => Some(Value::Boolean(false)),
             _ => None,
         },
-        FieldType::Date => parse_date(text).map(Value::Date),
-        FieldType::DateTime => parse_datetime(text).map(Value::DateTime),
-        FieldType::Enum(values) => values
-            .iter()
-            .any(|v| v == text)
-            .then(|| Value::String(text.to_owned())),
-    }
+        FieldType::Date => parse_date(&text).map(Value::Date),
+        FieldType::DateTime => parse_datetime(&text).map(Value::DateTime),
+    };
+    parsed.ok_or(text)
 }
 
 fn arity_text(op: FilterOp) -> String {
@@ -472,7 +478,7 @@ impl<'r> Validator<'r> {
         self.errors.push(QueryError::Validation(e));
     }
 
-    fn run(mut self, raw: &RawQuery<'_>) -> Result<ListQuery, QueryErrors> {
+    fn run(mut self, raw: RawQuery<'_>) -> Result<ListQuery, QueryErrors> {
         let resource = self.resource;
         let mut filters = Vec::new();
         let mut client_sort = Vec::new();
@@ -480,9 +486,9 @@ impl<'r> Validator<'r> {
         let mut extra = Vec::new();
         let (mut page, mut per_page, mut metadata) = (None, None, None);
 
-        for param in &raw.params {
-            match &param.kind {
-                RawParamKind::Sort(keys) => {
+        for param in raw.params {
+            match param.kind {
+                RawParamKind::Sort(ref keys) => {
                     if !keys.is_empty() {
                         client_sort = self.sort(&param.key, keys);
                         params.push(ListParam::Sort);
@@ -520,8 +526,8 @@ impl<'r> Validator<'r> {
             }
         }
 
-        let pagination = self.pagination(page, per_page);
-        let metadata = self.metadata(metadata, pagination.is_some());
+        let pagination = self.pagination(page.as_ref(), per_page.as_ref());
+        let metadata = self.metadata(metadata.as_ref(), pagination.is_some());
         let sort = self.effective_sort(client_sort);
         self.bound_values(&filters, pagination.is_some());
 
@@ -588,7 +594,7 @@ impl<'r> Validator<'r> {
         sort
     }
 
-    fn filter(&mut self, parameter: &str, raw: &parse::RawFilter<'_>) -> Option<Filter> {
+    fn filter(&mut self, parameter: &str, raw: parse::RawFilter<'_>) -> Option<Filter> {
         let resource = self.resource;
         let id = match resource.field_id(&raw.field) {
             Some(id) if !resource.field(id).filter_ops().is_empty() => id,
@@ -634,22 +640,22 @@ impl<'r> Validator<'r> {
         }
         let mut values = Vec::with_capacity(count);
         let mut ok = true;
-        for raw_value in &raw.values {
-            let text: &str = &raw_value.text;
+        for raw_value in raw.values {
+            let text = raw_value.text;
             let typed = if op == FilterOp::Null {
-                match text {
-                    "true" => Some(Value::Boolean(true)),
-                    "false" => Some(Value::Boolean(false)),
-                    _ => None,
+                match text.as_ref() {
+                    "true" => Ok(Value::Boolean(true)),
+                    "false" => Ok(Value::Boolean(false)),
+                    _ => Err(text),
                 }
             } else if op.is_like() {
-                Some(Value::String(text.to_owned()))
+                Ok(Value::String(text.into_owned()))
             } else {
                 typed_value(field.ty(), text)
             };
             match typed {
-                Some(v) => values.push(v),
-                None => {
+                Ok(v) => values.push(v),
+                Err(text) => {
                     ok = false;
                     let expected = if op == FilterOp::Null {
                         "true or false".to_owned()
@@ -658,7 +664,7 @@ impl<'r> Validator<'r> {
                     };
                     self.fail(ValidationError::InvalidValue {
                         parameter: parameter.to_owned(),
-                        value: text.to_owned(),
+                        value: text.into_owned(),
                         expected,
                     });
                 }

@@ -161,7 +161,8 @@ fn spaces(input: &str) -> IResult<&str, &str> {
 /// ```
 pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueProblem)> {
     let offset_of = |rest: &str| value.len() - rest.len();
-    let mut items = Vec::new();
+    // At most one item per comma, plus one: no regrowth.
+    let mut items = Vec::with_capacity(value.bytes().filter(|&b| b == b',').count() + 1);
     let mut rest = value;
     loop {
         let (after_spaces, _) = spaces(rest).unwrap_or((rest, ""));
