@@ -116,12 +116,15 @@ fn options(rng: &mut Rng) -> RequestOptions {
     RequestOptions::for_role(*rng.pick(&[Role::Admin, Role::Agent]))
 }
 
+/// One rendered statement: text and values.
+type Built = (String, sea_query::Values);
+
 /// What building with sea-query gives: `(select, count)` as text and values.
 fn uncached(
     query: &ListQuery,
     base: &SelectStatement,
     dialect: Dialect,
-) -> Result<((String, sea_query::Values), (String, sea_query::Values)), SqlError> {
+) -> Result<(Built, Built), SqlError> {
     let sql = ListSql::new(query, dialect);
     let select = sql.build(&sql.select(base)?);
     let count = sql.count(base)?.build();
@@ -132,7 +135,7 @@ fn cached(
     cache: &SqlCache,
     query: &ListQuery,
     base: &BaseStatement,
-) -> Result<((String, sea_query::Values), (String, sea_query::Values)), SqlError> {
+) -> Result<(Built, Built), SqlError> {
     let s = cache.statements(query, base)?;
     Ok((s.select.into_parts(), s.count.into_parts()))
 }
