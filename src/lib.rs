@@ -15,12 +15,15 @@
 //! 3. [`validate`](ListQuery::parse): raw query + resource → a typed [`ListQuery`].
 //! 4. [`sql`]: a [`ListQuery`] applied to your own sea-query `SelectStatement`.
 //! 5. [`page`]: the Laravel-compatible page envelope.
+//! 6. [`integrations`]: extractors for axum and actix-web (features `axum`,
+//!    `actix`), and how to plug listquery into any other framework.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod canonical;
 pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
+pub mod integrations;
 mod limits;
 pub mod parse;
 pub mod schema;
