@@ -56,7 +56,18 @@ fn explains_the_spec_example() {
                 { "field": "id", "direction": "asc", "nulls": "last" }
             ],
             "pagination": { "page": 2, "per_page": 15, "offset": 15 },
-            "metadata": false
+            "metadata": false,
+            "sql": {
+                "dialect": "postgres",
+                "select": {
+                    "text": "SELECT * FROM \"invoices\" WHERE \"status\" IN ($1, $2) ORDER BY \"created_at\" DESC NULLS LAST, \"id\" ASC NULLS LAST LIMIT $3 OFFSET $4",
+                    "values": ["paid", "sent", 15, 15]
+                },
+                "count": {
+                    "text": "SELECT COUNT(*) AS \"total\" FROM \"invoices\" WHERE \"status\" IN ($1, $2)",
+                    "values": ["paid", "sent"]
+                }
+            }
         })
     );
 }
@@ -72,6 +83,7 @@ fn keys_come_in_the_documented_order() {
         "\"sort\"",
         "\"pagination\"",
         "\"metadata\"",
+        "\"sql\"",
     ]
     .iter()
     .map(|key| {
@@ -111,6 +123,82 @@ fn values_keep_their_types_and_a_leading_question_mark_is_accepted() {
     assert_eq!(
         doc["pagination"],
         json!({ "page": 1, "per_page": 15, "offset": 0 })
+    );
+}
+
+#[test]
+fn sql_is_shown_for_each_dialect_with_typed_values() {
+    let query = "filter[amount][gte]=12.50&filter[paid]=1&filter[due_on][lte]=2024-01-31&filter[created_at][gte]=2024-01-01T10:00:00%2B02:00&filter[number][contains]=50%25_!&metadata=1";
+    for (dialect, select, count) in [
+        (
+            "postgres",
+            r#"SELECT * FROM "invoices" WHERE "amount" >= $1 AND "paid" = $2 AND "due_on" <= $3 AND "created_at" >= $4 AND LOWER("number") LIKE LOWER($5) ESCAPE '!' ORDER BY "created_at" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT $6 OFFSET $7"#,
+            r#"SELECT COUNT(*) AS "total", CAST(SUM("amount") AS TEXT) AS "total_amount" FROM "invoices" WHERE "amount" >= $1 AND "paid" = $2 AND "due_on" <= $3 AND "created_at" >= $4 AND LOWER("number") LIKE LOWER($5) ESCAPE '!'"#,
+        ),
+        (
+            "mysql",
+            "SELECT * FROM `invoices` WHERE `amount` >= ? AND `paid` = ? AND `due_on` <= ? AND `created_at` >= ? AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!' ORDER BY `created_at` IS NULL ASC, `created_at` DESC, `id` IS NULL ASC, `id` ASC LIMIT ? OFFSET ?",
+            "SELECT COUNT(*) AS `total`, CAST(SUM(`amount`) AS CHAR) AS `total_amount` FROM `invoices` WHERE `amount` >= ? AND `paid` = ? AND `due_on` <= ? AND `created_at` >= ? AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!'",
+        ),
+        (
+            "sqlite",
+            r#"SELECT * FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!' ORDER BY "created_at" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT ? OFFSET ?"#,
+            r#"SELECT COUNT(*) AS "total", CAST(SUM(CAST(ROUND("amount" * 100) AS INTEGER)) AS TEXT) AS "total_amount" FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!'"#,
+        ),
+    ] {
+        let out = explain(&["--dialect", dialect], query);
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        let doc = stdout_json(&out);
+        let filters = json!([
+            "12.50",
+            true,
+            "2024-01-31",
+            "2024-01-01 08:00:00",
+            "%50!%!_!!%"
+        ]);
+        let mut values = filters.as_array().unwrap().clone();
+        values.extend([json!(15), json!(0)]);
+        assert_eq!(
+            doc["sql"],
+            json!({
+                "dialect": dialect,
+                "select": { "text": select, "values": values },
+                "count": { "text": count, "values": filters }
+            }),
+            "{dialect}"
+        );
+    }
+}
+
+#[test]
+fn an_unpaginated_list_fetches_one_row_over_the_cap() {
+    let out = explain(&["--role", "agent"], "");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stdout_json(&out)["sql"]["select"]["values"], json!([1001]));
+}
+
+#[test]
+fn too_many_bound_values_is_a_query_error() {
+    let ids: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+    let path = temp_schema(
+        "bound-values.toml",
+        &include_str!("../examples/schema.toml").replace(
+            "max_filters = 10",
+            "max_filters = 10\nmax_bound_values = 50",
+        ),
+    );
+    let out = listquery(&[
+        "explain",
+        "--schema",
+        path.to_str().unwrap(),
+        "--resource",
+        "invoices",
+        &format!("filter[customer]={}", ids.join(",")),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stdout_json(&out)["errors"][0]["code"],
+        json!("limit_exceeded")
     );
 }
 

@@ -81,9 +81,8 @@ enum Dialect {
 struct Explanation<'a> {
     #[serde(flatten)]
     query: &'a ListQuery,
-    /// The statements, once the SQL layer exists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sql: Option<serde_json::Value>,
+    /// The statements: dialect, select and count, each as text and values.
+    sql: serde_json::Value,
 }
 
 /// How a run ends: what to print where, and the exit code.
@@ -146,19 +145,35 @@ fn explain(args: &ExplainArgs) -> Outcome {
         Ok(query) => query,
         Err(errors) => return Outcome::QueryErrors(errors.to_json_api().to_json()),
     };
-    let explanation = Explanation {
-        query: &query,
-        sql: sql_block(&query, args.dialect),
+    let sql = match sql_block(&query, args.dialect) {
+        Ok(sql) => sql,
+        Err(outcome) => return outcome,
     };
+    let explanation = Explanation { query: &query, sql };
     match serde_json::to_string_pretty(&explanation) {
         Ok(json) => Outcome::Explained(json),
         Err(e) => Outcome::Failed(format!("cannot write the explanation: {e}")),
     }
 }
 
-/// The `"sql"` block for `dialect`; `None` until the SQL layer lands, and then
-/// the only function to fill in.
-fn sql_block(query: &ListQuery, dialect: Dialect) -> Option<serde_json::Value> {
-    let _ = (query, dialect);
-    None
+/// The `"sql"` block for `dialect`: the select and count statements over the
+/// resource's table (`SELECT * FROM <table>`), their text and bound values.
+///
+/// Too many bound values is the client's error (the JSON:API body, exit 2);
+/// any other SQL-layer error is the schema's (exit 1).
+fn sql_block(query: &ListQuery, dialect: Dialect) -> Result<serde_json::Value, Outcome> {
+    let dialect = match dialect {
+        Dialect::Postgres => listquery::sql::Dialect::Postgres,
+        Dialect::Mysql => listquery::sql::Dialect::Mysql,
+        Dialect::Sqlite => listquery::sql::Dialect::Sqlite,
+    };
+    let sql = listquery::sql::ListSql::new(query, dialect);
+    let explained = sql
+        .explain(&sql.base())
+        .map_err(|e| match e.to_json_api() {
+            Some(body) => Outcome::QueryErrors(body.to_json()),
+            None => Outcome::Failed(e.to_string()),
+        })?;
+    serde_json::to_value(explained)
+        .map_err(|e| Outcome::Failed(format!("cannot write the SQL: {e}")))
 }

@@ -1,1 +1,396 @@
-//! SQL layer.
+//! The SQL layer: a validated [`ListQuery`] applied to your own sea-query
+//! [`SelectStatement`], and the matching count/aggregate statement (SPEC §7).
+//!
+//! You keep the statement: its table, joins and scoping (`WHERE agent_id = ?`)
+//! stay yours. [`ListSql`] adds the request's filters (AND'ed onto your
+//! conditions), its sort and its LIMIT/OFFSET, and builds the count statement
+//! from the same base. Identifiers come from the schema only
+//! ([`Field::column`], `name` or `table.name`); every value is bound with its
+//! real type (`i64`, exact [`Decimal`](rust_decimal::Decimal), `bool`, chrono
+//! dates and datetimes), never pasted into the text.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use listquery::sql::{Dialect, ListSql};
+//! use listquery::{ListQuery, RequestOptions, Role, Schema};
+//! use sea_query::{Asterisk, Expr, ExprTrait, Query};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.invoices]
+//!     table = "invoices"
+//!     default_sort = "-created_at"
+//!     [resources.invoices.fields]
+//!     id         = { type = "integer", sort = true }
+//!     status     = { type = "enum", values = ["draft", "sent", "paid"], filter = true }
+//!     number     = { type = "string", filter = ["contains"] }
+//!     amount     = { type = "decimal", scale = 2, sort = true, filter = ["gte"] }
+//!     created_at = { type = "datetime", sort = true }
+//!     [resources.invoices.aggregates]
+//!     total_amount = { function = "sum", field = "amount" }
+//! "#).unwrap();
+//! let invoices = schema.resource("invoices").unwrap();
+//! let query = ListQuery::parse(
+//!     "filter[status]=paid,sent&filter[number][contains]=2024&sort=-amount&page=2&per_page=10",
+//!     invoices,
+//!     RequestOptions::for_role(Role::Admin),
+//! ).unwrap();
+//!
+//! // Your statement: your table, your scoping.
+//! let base = Query::select()
+//!     .column(Asterisk)
+//!     .from("invoices")
+//!     .and_where(Expr::col("customer_id").eq(7))
+//!     .to_owned();
+//!
+//! let pg = ListSql::new(&query, Dialect::Postgres);
+//! let (sql, values) = pg.build(&pg.select(&base).unwrap());
+//! assert_eq!(sql, concat!(
+//!     r#"SELECT * FROM "invoices" WHERE "customer_id" = $1 AND "status" IN ($2, $3) "#,
+//!     r#"AND LOWER("number") LIKE LOWER($4) ESCAPE '!' "#,
+//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT $5 OFFSET $6"#,
+//! ));
+//! assert_eq!(values.0.len(), 6);
+//!
+//! let my = ListSql::new(&query, Dialect::Mysql);
+//! assert_eq!(my.build(&my.select(&base).unwrap()).0, concat!(
+//!     "SELECT * FROM `invoices` WHERE `customer_id` = ? AND `status` IN (?, ?) ",
+//!     "AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!' ",
+//!     "ORDER BY `amount` IS NULL ASC, `amount` DESC, `id` IS NULL ASC, `id` ASC LIMIT ? OFFSET ?",
+//! ));
+//!
+//! let lite = ListSql::new(&query, Dialect::Sqlite);
+//! assert_eq!(lite.build(&lite.select(&base).unwrap()).0, concat!(
+//!     r#"SELECT * FROM "invoices" WHERE "customer_id" = ? AND "status" IN (?, ?) "#,
+//!     r#"AND LOWER("number") LIKE LOWER(?) ESCAPE '!' "#,
+//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT ? OFFSET ?"#,
+//! ));
+//! ```
+//!
+//! # What is the same on every engine
+//!
+//! - **Sort**: NULLs go last in both directions unless the field says
+//!   `nulls = "first"`; the placement is written out (`NULLS LAST`, and on
+//!   MySQL, which lacks it, `col IS NULL ASC, col`). The primary key ends every
+//!   sort, so offset pages never repeat or skip rows. The order of *strings*
+//!   is the column's collation: identical across engines only with binary
+//!   collations (PostgreSQL `C`, MySQL `utf8mb4_bin`, SQLite `BINARY`).
+//!   listquery never changes your collations.
+//! - **`contains`/`starts_with`/`ends_with`**: `LOWER(col) LIKE LOWER(?) ESCAPE '!'`,
+//!   with `!`, `%` and `_` in the value escaped, several values OR'ed. Both
+//!   sides are folded by the same engine function, so a value always matches
+//!   text of the same case, and ASCII letters match case-insensitively
+//!   everywhere. Folding of non-ASCII letters is the engine's: none on SQLite
+//!   and on PostgreSQL's `C` locale, Unicode on MySQL and on PostgreSQL with a
+//!   real locale. A MySQL `_ci` collation also makes `LIKE` and `=`
+//!   accent-insensitive, and `=` case-insensitive.
+//! - **`ne`** follows SQL: `status <> 'paid'` does not match rows whose status is NULL.
+//! - **Decimals** compare and sum exactly on PostgreSQL (`NUMERIC`) and MySQL
+//!   (`DECIMAL`). SQLite has no decimal type: store decimals in a `NUMERIC`
+//!   column (they become `REAL`, exact up to 15 significant digits), and
+//!   declare the field's `scale`; aggregates then run on integers
+//!   (`CAST(ROUND(col * 100) AS INTEGER)`) and stay exact. Bind decimals as text
+//!   (`"12.50"`) on SQLite, as `sea-query-rusqlite` does: the column's
+//!   `NUMERIC` affinity turns them into numbers before comparing.
+//! - **Dates and datetimes on SQLite** are stored as text, `YYYY-MM-DD` and
+//!   `YYYY-MM-DD HH:MM:SS` (UTC), which is what rusqlite binds for chrono
+//!   values, so text comparison is chronological. Booleans are `0`/`1`.
+//!
+//! # Unpaginated lists
+//!
+//! Without a page the statement fetches `max_unpaginated_rows + 1` rows; if you
+//! get more than the cap ([`ListSql::check_row_count`]) answer `too_many_rows`
+//! instead of cutting the list.
+
+mod count;
+mod dialect;
+mod error;
+mod explain;
+
+use sea_query::{
+    Alias, Condition, Expr, ExprTrait, Func, NullOrdering, Order, QueryStatementWriter,
+    SelectStatement, Values,
+};
+
+pub use count::{CountColumn, CountQuery, CountResult};
+pub use dialect::{Dialect, UnknownDialect};
+pub use error::SqlError;
+pub use explain::{SqlExplain, StatementExplain, value_json};
+
+use crate::parse::SortDirection;
+use crate::schema::{Field, FilterOp, NullsOrder};
+use crate::validate::{Filter, ListQuery, Value};
+
+/// The escape character of every `LIKE` pattern; it behaves the same on all
+/// three engines (a backslash does not).
+pub const LIKE_ESCAPE: char = '!';
+
+/// A [`ListQuery`] compiled for one [`Dialect`].
+#[derive(Debug, Clone, Copy)]
+pub struct ListSql<'q> {
+    query: &'q ListQuery,
+    dialect: Dialect,
+}
+
+impl<'q> ListSql<'q> {
+    /// Compiles `query` for `dialect`.
+    pub fn new(query: &'q ListQuery, dialect: Dialect) -> Self {
+        Self { query, dialect }
+    }
+
+    /// The query.
+    pub fn query(&self) -> &'q ListQuery {
+        self.query
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// A copy of `base` with the request's filters, sort and LIMIT/OFFSET
+    /// applied (see [`ListSql::apply`]).
+    pub fn select(&self, base: &SelectStatement) -> Result<SelectStatement, SqlError> {
+        let mut select = base.clone();
+        self.apply(&mut select)?;
+        Ok(select)
+    }
+
+    /// Applies the request to your statement: the filters AND'ed onto its
+    /// conditions, the sort appended to its ORDER BY, and LIMIT/OFFSET (the page,
+    /// or `max_unpaginated_rows + 1` rows when unpaginated) replacing its own.
+    ///
+    /// Build your conditions with `and_where`/`cond_where`: sea-query cannot mix
+    /// them with the deprecated `and_or_where` chain.
+    ///
+    /// # Errors
+    ///
+    /// [`SqlError::BoundValues`] when the statement would bind more than
+    /// `max_bound_values` values (your own included); the statement is then
+    /// unusable. [`SqlError::InvalidColumn`] when the schema's column is not an
+    /// identifier.
+    pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+        self.apply_filters(select)?;
+        self.apply_sort(select)?;
+        match self.query.pagination() {
+            Some(page) => {
+                select.limit(page.per_page).offset(page.offset);
+            }
+            None => {
+                select.limit(self.row_limit()).reset_offset();
+            }
+        }
+        self.check_bound_values(select)
+    }
+
+    /// Only the filters, AND'ed onto `select`'s conditions.
+    pub fn apply_filters(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+        for filter in self.query.filters() {
+            select.cond_where(self.filter_condition(filter)?);
+        }
+        Ok(())
+    }
+
+    /// Only the sort, appended to `select`'s ORDER BY, NULL placement explicit.
+    pub fn apply_sort(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+        let resource = self.query.resource();
+        for key in self.query.sort() {
+            let column = column_expr(resource.field(key.field))?;
+            let order = match key.direction {
+                SortDirection::Asc => Order::Asc,
+                SortDirection::Desc => Order::Desc,
+            };
+            let nulls = match key.nulls {
+                NullsOrder::First => NullOrdering::First,
+                NullsOrder::Last => NullOrdering::Last,
+            };
+            select.order_by_expr_with_nulls(column, order, nulls);
+        }
+        Ok(())
+    }
+
+    /// The LIMIT of the select statement: the page size, or
+    /// `max_unpaginated_rows + 1` for an unpaginated list.
+    pub fn row_limit(&self) -> u64 {
+        match self.query.pagination() {
+            Some(page) => page.per_page,
+            None => self.max_unpaginated_rows().saturating_add(1),
+        }
+    }
+
+    /// Whether `rows` fetched by an unpaginated statement exceed
+    /// `max_unpaginated_rows` (always `false` for a page).
+    pub fn exceeds_row_cap(&self, rows: usize) -> bool {
+        self.query.pagination().is_none()
+            && u64::try_from(rows).map_or(true, |n| n > self.max_unpaginated_rows())
+    }
+
+    /// `Err(SqlError::TooManyRows)` when [`ListSql::exceeds_row_cap`]: answer the
+    /// client with it rather than sending a cut-off list.
+    ///
+    /// ```
+    /// # use listquery::sql::{Dialect, ListSql, SqlError};
+    /// # use listquery::{ListQuery, RequestOptions, Role, Schema};
+    /// # let schema = Schema::from_toml_str(r#"
+    /// #     [resources.customers]
+    /// #     table = "customers"
+    /// #     [resources.customers.fields]
+    /// #     id = { type = "integer", sort = true }
+    /// #     [resources.customers.limits]
+    /// #     max_unpaginated_rows = 2
+    /// # "#).unwrap();
+    /// let query = ListQuery::parse("", schema.resource("customers").unwrap(),
+    ///     RequestOptions::for_role(Role::Agent)).unwrap();
+    /// let sql = ListSql::new(&query, Dialect::Sqlite);
+    /// assert_eq!(sql.row_limit(), 3);
+    /// assert!(sql.check_row_count(2).is_ok());
+    /// assert_eq!(sql.check_row_count(3), Err(SqlError::TooManyRows { max: 2 }));
+    /// ```
+    pub fn check_row_count(&self, rows: usize) -> Result<(), SqlError> {
+        if self.exceeds_row_cap(rows) {
+            Err(SqlError::TooManyRows {
+                max: self.max_unpaginated_rows(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Renders a statement for this dialect: SQL text and values to bind.
+    pub fn build(&self, statement: &impl QueryStatementWriter) -> (String, Values) {
+        self.dialect.build(statement)
+    }
+
+    fn max_unpaginated_rows(&self) -> u64 {
+        self.query.resource().limits().max_unpaginated_rows
+    }
+
+    fn check_bound_values(&self, statement: &impl QueryStatementWriter) -> Result<(), SqlError> {
+        let max = self.query.resource().limits().max_bound_values;
+        let actual = self.build(statement).1.0.len();
+        if actual > max {
+            Err(SqlError::BoundValues { max, actual })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn filter_condition(&self, filter: &Filter) -> Result<Condition, SqlError> {
+        let field = self.query.resource().field(filter.field);
+        let column = column_expr(field)?;
+        let malformed = || SqlError::MalformedFilter {
+            field: field.name().to_owned(),
+            op: filter.op.as_str(),
+        };
+        let values: Vec<sea_query::Value> = filter.values.iter().map(bind_value).collect();
+        let expr = match (filter.op, values.as_slice()) {
+            (FilterOp::Eq, [one]) => column.eq(one.clone()),
+            (FilterOp::Eq, [_, _, ..]) => column.is_in(values),
+            (FilterOp::Ne, [one]) => column.ne(one.clone()),
+            (FilterOp::Ne, [_, _, ..]) => column.is_not_in(values),
+            (FilterOp::Gt, [one]) => column.gt(one.clone()),
+            (FilterOp::Gte, [one]) => column.gte(one.clone()),
+            (FilterOp::Lt, [one]) => column.lt(one.clone()),
+            (FilterOp::Lte, [one]) => column.lte(one.clone()),
+            (FilterOp::Between, [low, high]) => column.between(low.clone(), high.clone()),
+            (FilterOp::Null, [sea_query::Value::Bool(Some(true))]) => column.is_null(),
+            (FilterOp::Null, [sea_query::Value::Bool(Some(false))]) => column.is_not_null(),
+            (op @ (FilterOp::Contains | FilterOp::StartsWith | FilterOp::EndsWith), _) => {
+                let mut any = Condition::any();
+                for value in &filter.values {
+                    let Value::String(text) = value else {
+                        return Err(malformed());
+                    };
+                    any = any.add(like_expr(column.clone(), &like_pattern(op, text)));
+                }
+                return if any.is_empty() {
+                    Err(malformed())
+                } else {
+                    Ok(any)
+                };
+            }
+            _ => return Err(malformed()),
+        };
+        Ok(Condition::all().add(expr))
+    }
+}
+
+/// `LOWER(column) LIKE LOWER(pattern) ESCAPE '!'`.
+fn like_expr(column: Expr, pattern: &str) -> Expr {
+    Expr::Binary(
+        Box::new(Func::lower(column).into()),
+        sea_query::BinOper::Like,
+        Box::new(Expr::Binary(
+            Box::new(Func::lower(Expr::val(pattern)).into()),
+            sea_query::BinOper::Escape,
+            Box::new(Expr::Constant(LIKE_ESCAPE.into())),
+        )),
+    )
+}
+
+/// The `LIKE` pattern for a value: `!`, `%` and `_` escaped with `!`, then
+/// wrapped in `%` as the operator needs.
+///
+/// ```
+/// use listquery::FilterOp;
+/// use listquery::sql::like_pattern;
+/// assert_eq!(like_pattern(FilterOp::Contains, "50%_off!"), "%50!%!_off!!%");
+/// assert_eq!(like_pattern(FilterOp::StartsWith, "ab"), "ab%");
+/// assert_eq!(like_pattern(FilterOp::EndsWith, "ab"), "%ab");
+/// ```
+pub fn like_pattern(op: FilterOp, value: &str) -> String {
+    let mut pattern = String::with_capacity(value.len() + 2);
+    if matches!(op, FilterOp::Contains | FilterOp::EndsWith) {
+        pattern.push('%');
+    }
+    for c in value.chars() {
+        if matches!(c, '%' | '_') || c == LIKE_ESCAPE {
+            pattern.push(LIKE_ESCAPE);
+        }
+        pattern.push(c);
+    }
+    if matches!(op, FilterOp::Contains | FilterOp::StartsWith) {
+        pattern.push('%');
+    }
+    pattern
+}
+
+/// The sea-query value a filter value is bound as: its real type, never text
+/// (except strings).
+pub fn bind_value(value: &Value) -> sea_query::Value {
+    match value {
+        Value::String(s) => sea_query::Value::String(Some(s.clone())),
+        Value::Integer(i) => sea_query::Value::BigInt(Some(*i)),
+        Value::Decimal(d) => sea_query::Value::Decimal(Some(*d)),
+        Value::Boolean(b) => sea_query::Value::Bool(Some(*b)),
+        Value::Date(d) => sea_query::Value::ChronoDate(Some(*d)),
+        Value::DateTime(dt) => sea_query::Value::ChronoDateTime(Some(*dt)),
+    }
+}
+
+/// The column of a field as an expression: `name` or `table.name`, each part a
+/// plain identifier (quoted by sea-query).
+pub(crate) fn column_expr(field: &Field) -> Result<Expr, SqlError> {
+    let column = field.column();
+    let mut parts = column.split('.');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(name), None, None) if is_identifier(name) => Ok(Expr::col(Alias::new(name))),
+        (Some(table), Some(name), None) if is_identifier(table) && is_identifier(name) => {
+            Ok(Expr::col((Alias::new(table), Alias::new(name))))
+        }
+        _ => Err(SqlError::InvalidColumn {
+            field: field.name().to_owned(),
+            column: column.to_owned(),
+        }),
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,122 @@
+//! Errors of the SQL layer.
+
+use crate::error::{ErrorCode, ErrorDocument, ErrorObject, QueryError, ValidationError};
+use crate::limits::LimitKind;
+
+/// An error of the SQL layer. Client errors ([`SqlError::BoundValues`],
+/// [`SqlError::TooManyRows`]) have a stable [`ErrorCode`] and a JSON:API body;
+/// the others mean the schema or the caller's code is wrong (HTTP 500), and none
+/// ever carries database text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SqlError {
+    /// A statement would bind more values than `max_bound_values`.
+    #[error(
+        "too many bound values in one statement: {actual}, at most {max}; send fewer filter values"
+    )]
+    BoundValues {
+        /// The resource's `max_bound_values`.
+        max: usize,
+        /// What the statement would bind.
+        actual: usize,
+    },
+    /// An unpaginated list has more rows than `max_unpaginated_rows`.
+    #[error("the list has more than {max} rows; ask for pages with page and per_page")]
+    TooManyRows {
+        /// The resource's `max_unpaginated_rows`.
+        max: u64,
+    },
+    /// A schema column is not a plain (optionally `table.`-qualified) SQL identifier.
+    #[error("field '{field}': column {column:?} is not an identifier like name or table.name")]
+    InvalidColumn {
+        /// The field.
+        field: String,
+        /// The column as written in the schema.
+        column: String,
+    },
+    /// An aggregate the SQL layer cannot compute exactly (e.g. `sum` of a string field).
+    #[error("aggregate '{aggregate}': {problem}")]
+    UnsupportedAggregate {
+        /// The aggregate's name.
+        aggregate: String,
+        /// Why.
+        problem: String,
+    },
+    /// A filter whose values do not fit its operator. Never happens for a
+    /// [`ListQuery`](crate::ListQuery) made by [`ListQuery::parse`](crate::ListQuery::parse).
+    #[error("filter on '{field}' with '{op}' has values the operator cannot take")]
+    MalformedFilter {
+        /// The field.
+        field: String,
+        /// The operator.
+        op: &'static str,
+    },
+    /// A result column of the count statement could not be decoded.
+    #[error("count column '{column}': cannot decode {value:?} as {expected}")]
+    Decode {
+        /// The column alias.
+        column: String,
+        /// The text read (a number, never database error text).
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// The row of the count statement has the wrong number of columns.
+    #[error("count statement row has {actual} aggregate columns, expected {expected}")]
+    ColumnCount {
+        /// Columns expected after `total`.
+        expected: usize,
+        /// Columns given.
+        actual: usize,
+    },
+}
+
+impl SqlError {
+    /// The stable machine code: `limit_exceeded`, `too_many_rows`, or `None` for
+    /// server-side errors that are no fault of the client.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::BoundValues { .. } => Some(ErrorCode::LimitExceeded),
+            Self::TooManyRows { .. } => Some(ErrorCode::TooManyRows),
+            _ => None,
+        }
+    }
+
+    /// Whether the client caused it (answer HTTP 400 with [`SqlError::to_json_api`]).
+    pub fn is_client_error(&self) -> bool {
+        self.code().is_some()
+    }
+
+    /// The error as a validation error, for apps that report it with the
+    /// request's other [`QueryError`]s (only [`SqlError::BoundValues`]).
+    pub fn to_query_error(&self) -> Option<QueryError> {
+        match self {
+            Self::BoundValues { max, actual } => {
+                Some(QueryError::Validation(ValidationError::LimitExceeded {
+                    parameter: None,
+                    limit: LimitKind::BoundValues,
+                    max: *max,
+                    actual: *actual,
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON:API body to send with HTTP 400, for a client error.
+    ///
+    /// ```
+    /// use listquery::sql::SqlError;
+    /// let e = SqlError::TooManyRows { max: 1000 };
+    /// assert_eq!(
+    ///     e.to_json_api().unwrap().to_json(),
+    ///     r#"{"errors":[{"status":"400","code":"too_many_rows","title":"Too many rows","detail":"the list has more than 1000 rows; ask for pages with page and per_page"}]}"#
+    /// );
+    /// ```
+    pub fn to_json_api(&self) -> Option<ErrorDocument> {
+        let code = self.code()?;
+        Some(ErrorDocument {
+            errors: vec![ErrorObject::new(code, self.to_string(), None)],
+        })
+    }
+}

@@ -1,0 +1,388 @@
+//! Conformance with Laravel 13's real paginator output
+//! (`../shared/fixtures/*.jsonl`, read at test time, never copied here).
+//!
+//! Every line of `laravel_paginator.jsonl` is checked twice:
+//! - the way a server uses listquery: the fixture's `query` (a PHP array) as a
+//!   request query string, `ListQuery::parse`, then `ListResponse::new` with
+//!   `links` enabled — the whole JSON must equal Laravel's `output`;
+//! - through the URL builder alone (`PageUrls` + `PageEnvelope`), fed the
+//!   PHP array's pairs as Laravel keeps them.
+//!
+//! `laravel_page_resolution.jsonl` checks the lenient page option
+//! (`RequestOptions::lenient_page`) against Laravel's `resolveCurrentPage`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use listquery::page::{LinkOptions, ListResponse, PageEnvelope, PageOptions, PageTotals, PageUrls};
+use listquery::{
+    ErrorCode, FieldType, FilterOp, Limits, ListQuery, Pagination, RequestOptions, Resource,
+};
+use serde_json::{Value, json};
+
+/// The fixture lines, or `None` (with a plain message) when the shared
+/// fixtures are not there; under `CI=true` a missing directory fails.
+fn fixture_lines(name: &str) -> Option<Vec<String>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    let path = dir.join(name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("fixtures missing under CI: {}: {e}", path.display());
+            }
+            eprintln!(
+                "NOTE: the Laravel fixture tests did NOT run: {} is missing ({e})",
+                path.display()
+            );
+            return None;
+        }
+    };
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(!lines.is_empty(), "{name} is empty");
+    Some(lines)
+}
+
+/// A customers-like resource whose default page size is `per_page`, so that
+/// the request carries no `per_page` (Laravel's `query` has none either).
+fn resource(per_page: u64) -> Arc<Resource> {
+    Resource::builder("customers", "customers")
+        .per_page(per_page)
+        .max_per_page(100)
+        .field("id", FieldType::Integer, |f| f.sortable())
+        .field("name", FieldType::String, |f| {
+            f.sortable().filter(&[FilterOp::Eq])
+        })
+        .field("status", FieldType::String, |f| f.filter(&[FilterOp::Eq]))
+        .build()
+        .unwrap()
+        .into()
+}
+
+/// A PHP array as JSON, keeping the key order (`serde_json::Value` sorts
+/// keys, and PHP's order is the order of the page URL's parameters).
+enum Php {
+    Null,
+    Scalar(String),
+    List(Vec<Php>),
+    Map(Vec<(String, Php)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Php {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Php;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PHP value as JSON")
+            }
+            fn visit_unit<E>(self) -> Result<Php, E> {
+                Ok(Php::Null)
+            }
+            // PHP's http_build_query writes true/false as 1/0.
+            fn visit_bool<E>(self, b: bool) -> Result<Php, E> {
+                Ok(Php::Scalar(if b { "1" } else { "0" }.to_owned()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Php, E> {
+                Ok(Php::Scalar(n.to_string()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Php, E> {
+                Ok(Php::Scalar(n.to_string()))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Php, E> {
+                Ok(Php::Scalar(n.to_string()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Php, E> {
+                Ok(Php::Scalar(s.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Php, A::Error> {
+                let mut items = Vec::new();
+                while let Some(v) = a.next_element()? {
+                    items.push(v);
+                }
+                Ok(Php::List(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Php, A::Error> {
+                let mut items = Vec::new();
+                while let Some(kv) = a.next_entry()? {
+                    items.push(kv);
+                }
+                Ok(Php::Map(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// PHP's `http_build_query` flattening of an array: nested keys as
+/// `filter[status]`, lists as `filter[status][0]`, `null` left out.
+fn php_pairs(prefix: Option<&str>, value: &Php, out: &mut Vec<(String, String)>) {
+    let key = |k: &str| prefix.map_or_else(|| k.to_owned(), |p| format!("{p}[{k}]"));
+    match value {
+        Php::Map(map) => {
+            for (k, v) in map {
+                php_pairs(Some(&key(k)), v, out);
+            }
+        }
+        Php::List(items) => {
+            for (i, v) in items.iter().enumerate() {
+                php_pairs(Some(&key(&i.to_string())), v, out);
+            }
+        }
+        Php::Null => {}
+        Php::Scalar(s) => out.push((prefix.unwrap().to_owned(), s.clone())),
+    }
+}
+
+fn pairs_of(value: &Php) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    php_pairs(None, value, &mut out);
+    out
+}
+
+/// One line of `laravel_paginator.jsonl`.
+#[derive(serde::Deserialize)]
+struct Case {
+    input: Input,
+    output: Value,
+}
+
+#[derive(serde::Deserialize)]
+struct Input {
+    total: u64,
+    per_page: u64,
+    current_page: Value,
+    path: Option<String>,
+    query: Php,
+    fragment: Option<String>,
+    appends: Php,
+    items_count: u64,
+}
+
+fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                listquery::encode_component(k),
+                listquery::encode_component(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The raw `page` value a client would have sent for Laravel's `current_page`.
+fn raw_page(current: &Value) -> String {
+    match current {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a raw page is a plain integer >= 1 (what the strict default takes;
+/// Laravel's `"3"` is one, as a query string has no types).
+fn is_plain_page(raw: &str) -> bool {
+    raw.starts_with(|c: char| ('1'..='9').contains(&c))
+        && raw.bytes().all(|b| b.is_ascii_digit())
+        && raw.parse::<u64>().is_ok()
+}
+
+/// Laravel's placeholder rows: `{"id": n}` for the page's row numbers.
+fn placeholder_rows(from: u64, count: u64) -> Vec<Value> {
+    (from..from + count).map(|id| json!({ "id": id })).collect()
+}
+
+#[test]
+fn laravel_paginator_output() {
+    let Some(lines) = fixture_lines("laravel_paginator.jsonl") else {
+        return;
+    };
+    let resources: Vec<(u64, Arc<Resource>)> = [1, 15, 100].map(|n| (n, resource(n))).into();
+    let mut checked_through_parser = 0;
+    for (n, line) in lines.iter().enumerate() {
+        let at = format!("laravel_paginator.jsonl line {}: {line}", n + 1);
+        let case: Case = serde_json::from_str(line).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let (input, expected) = (&case.input, &case.output);
+        let (total, per_page, items) = (input.total, input.per_page, input.items_count);
+        // `null` is Laravel's default path, `/`.
+        let path = input.path.as_deref().unwrap_or("/");
+        let fragment = input.fragment.as_deref().unwrap_or("");
+        let appends = pairs_of(&input.appends);
+        let kept = pairs_of(&input.query);
+        let current = &input.current_page;
+        let current_page = expected["current_page"].as_u64().unwrap();
+        let offset = (current_page - 1) * per_page;
+        let rows = placeholder_rows(offset + 1, items);
+
+        // 1. Through the URL builder, with the pairs exactly as Laravel keeps them.
+        let mut urls = PageUrls::new(path).unwrap().pairs(kept.clone());
+        for (k, v) in &appends {
+            urls = urls.append(k.as_str(), v.as_str());
+        }
+        let urls = urls.fragment(fragment);
+        let pagination = Pagination {
+            page: current_page,
+            per_page,
+            offset,
+        };
+        let env = PageEnvelope::new(pagination, total, rows.clone(), &urls)
+            .with_links(&urls, &LinkOptions::default());
+        assert_eq!(
+            &serde_json::to_value(&env).unwrap(),
+            expected,
+            "URL builder, {at}"
+        );
+
+        // 2. The way a server sees it: the request's query string.
+        let (_, res) = resources.iter().find(|(n, _)| *n == per_page).unwrap();
+        // The request's `page` is the page asked for: where Laravel's `query`
+        // has one (line 88), it is the same parameter, so it keeps its place.
+        let mut request = kept.clone();
+        match request.iter_mut().find(|(k, _)| k == "page") {
+            Some(pair) => pair.1 = raw_page(current),
+            None => request.push(("page".to_owned(), raw_page(current))),
+        }
+        let raw = query_string(&request);
+        let lenient = !is_plain_page(&raw_page(current));
+        let options = RequestOptions::default().lenient_page(lenient);
+        let query = match ListQuery::parse(&raw, res, options) {
+            Ok(q) => q,
+            Err(errors) => {
+                // listquery deliberately rejects PHP arrays (`filter[status][0]=paid`,
+                // SPEC §1.5): that request is a client error, so this line is
+                // checked through the URL builder above only.
+                let php_list_pairs = kept
+                    .iter()
+                    .filter(|(k, _)| k.matches('[').count() > 1)
+                    .count();
+                assert!(php_list_pairs > 0, "{at}: unexpected errors {errors}");
+                // One error per offending pair: all errors of a request are reported.
+                assert_eq!(
+                    errors.codes(),
+                    vec![ErrorCode::MalformedParameter; php_list_pairs],
+                    "{at}"
+                );
+                continue;
+            }
+        };
+        if lenient {
+            // The strict default rejects what Laravel resolves leniently.
+            let strict = ListQuery::parse(&raw, res, RequestOptions::default()).unwrap_err();
+            assert_eq!(strict.codes(), [ErrorCode::InvalidPage], "{at}");
+        }
+        // Laravel's `query` may hold app parameters (`empty`, `t`, `f`): a server
+        // that keeps them asks for it (`withQueryString()` in Laravel). Laravel
+        // drops `nul => null` (PHP's `http_build_query`); a query string cannot
+        // even send a null, so there is nothing to compare there.
+        let mut page_options = PageOptions::new(path)
+            .unwrap()
+            .links(LinkOptions::default())
+            .keep_unknown_params(true)
+            .fragment(fragment);
+        for (k, v) in &appends {
+            page_options = page_options.append(k.as_str(), v.as_str());
+        }
+        let response =
+            ListResponse::new(&query, rows, Some(PageTotals::new(total)), &page_options).unwrap();
+        assert!(matches!(response, ListResponse::Page(_)), "{at}");
+        assert_eq!(
+            &serde_json::to_value(&response).unwrap(),
+            expected,
+            "parsed request, {at}"
+        );
+        checked_through_parser += 1;
+    }
+    // Only the PHP-list line may skip the parsed check.
+    assert_eq!(checked_through_parser, lines.len() - 1);
+}
+
+#[test]
+fn laravel_page_resolution() {
+    let Some(lines) = fixture_lines("laravel_page_resolution.jsonl") else {
+        return;
+    };
+    // Page size 1 and no offset limit, so that every page Laravel resolves
+    // (up to i64::MAX) is a valid listquery page too.
+    let res: Arc<Resource> = Resource::builder("customers", "customers")
+        .per_page(1)
+        .field("id", FieldType::Integer, |f| f.sortable())
+        .limits(Limits::new().max_offset(u64::MAX))
+        .build()
+        .unwrap()
+        .into();
+    let lenient = RequestOptions::default().lenient_page(true);
+    for (n, line) in lines.iter().enumerate() {
+        let at = format!("laravel_page_resolution.jsonl line {}: {line}", n + 1);
+        let line: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let expected = line["resolveCurrentPage"].as_u64().unwrap();
+        let raw = match &line["raw"] {
+            // No `page` at all (`"raw": null`, or the no-resolver case).
+            Value::Null => String::new(),
+            Value::String(s) => format!("page={}", listquery::encode_component(s)),
+            // PHP's `?page[]=1`, as http_build_query writes it.
+            Value::Array(items) => query_string(
+                &items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("page[{i}]"), v.as_str().unwrap().to_owned()))
+                    .collect::<Vec<_>>(),
+            ),
+            other => panic!("{at}: unexpected raw {other}"),
+        };
+        let parsed = ListQuery::parse(&raw, &res, lenient);
+        let raw_text = line["raw"].as_str();
+        if raw_text.is_some_and(|s| s.chars().any(char::is_control)) {
+            // listquery deliberately rejects control characters in any value
+            // (SPEC §1.2), even where Laravel would trim them (`"\t3\n"`).
+            assert_eq!(
+                parsed.unwrap_err().codes(),
+                [ErrorCode::InvalidEncoding],
+                "{at}"
+            );
+            continue;
+        }
+        if line["raw"].is_array() {
+            // `page[0]=1`: a PHP array of a recognised key is a client mistake
+            // listquery reports (Laravel ignores it and shows page 1).
+            assert_eq!(
+                parsed.unwrap_err().codes(),
+                [ErrorCode::MalformedParameter],
+                "{at}"
+            );
+            continue;
+        }
+        let q = parsed.unwrap_or_else(|e| panic!("{at}: {e}"));
+        assert_eq!(q.pagination().unwrap().page, expected, "{at}");
+
+        // The strict default takes exactly the plain integers >= 1.
+        let strict = ListQuery::parse(&raw, &res, RequestOptions::default());
+        let plain = raw_text.is_some_and(is_plain_page);
+        match (raw_text, plain) {
+            (None, _) => assert_eq!(strict.unwrap().pagination().unwrap().page, 1, "{at}"),
+            (Some(s), true) => assert_eq!(
+                strict.unwrap().pagination().unwrap().page,
+                s.parse::<u64>().unwrap(),
+                "{at}"
+            ),
+            (Some(_), false) => {
+                assert_eq!(
+                    strict.unwrap_err().codes(),
+                    [ErrorCode::InvalidPage],
+                    "{at}"
+                )
+            }
+        }
+    }
+}
