@@ -78,7 +78,7 @@ async fn reply(response: ServiceResponse, uri: &str) -> Reply {
 
 /// GET `uri` with `headers` through the app.
 macro_rules! send {
-    ($app:expr, $uri:expr, $headers:expr) => {{
+    ($app:expr, $uri:expr, $headers:expr $(,)?) => {{
         let uri: &str = $uri;
         let mut request = test::TestRequest::get().uri(uri);
         for header in $headers {
@@ -108,7 +108,8 @@ fn codes(body: &Json) -> Vec<(&str, Option<&str>)> {
 #[actix_web::test]
 async fn valid_query_reaches_the_handler_typed() {
     let app = app!();
-    let r = send!(app,
+    let r = send!(
+        app,
         "/invoices?filter%5Bstatus%5D=paid,sent&filter[amount][gte]=12.50&sort=-amount&page=2&per_page=10&metadata=1",
         &[],
     );
@@ -133,7 +134,10 @@ async fn raw_query_is_decoded_by_listquery_not_the_framework() {
     let app = app!();
     let r = send!(app, "/customers?filter[name]=%22Smith%2C+John%22,Doe", &[]);
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["filters"][0]["values"], json!(["Smith, John", "Doe"]));
+    assert_eq!(
+        r.body["filters"][0]["values"],
+        json!(["Smith, John", "Doe"])
+    );
 }
 
 #[actix_web::test]
@@ -156,7 +160,8 @@ async fn pagination_default_follows_the_role() {
 #[actix_web::test]
 async fn bad_query_is_a_400_json_api_body_with_every_error() {
     let app = app!();
-    let r = send!(app,
+    let r = send!(
+        app,
         "/invoices?filter[status]=paid&filter[status]=sent&per_page=500&filter[a][b][c]=1",
         &[],
     );
