@@ -181,13 +181,38 @@ fn json(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
+/// Why a list request failed after extraction.
+enum Failure {
+    /// The client's fault: HTTP 400 with this JSON:API body.
+    BadRequest(String),
+    /// Ours: already logged; HTTP 500 with a generic body.
+    Internal,
+}
+
 /// Logs the cause on the server; the client gets a generic body.
-fn internal_error(context: &str, cause: &dyn std::fmt::Display) -> Response {
+fn internal(context: &str, cause: &dyn std::fmt::Display) -> Failure {
     eprintln!("error: {context}: {cause}");
-    json(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        INTERNAL_ERROR_BODY.to_owned(),
-    )
+    Failure::Internal
+}
+
+/// A client error (400 with its JSON:API body) or a server one (logged, 500).
+fn sql_failure(context: &str, e: &SqlError) -> Failure {
+    match e.to_json_api() {
+        Some(doc) => Failure::BadRequest(doc.to_json()),
+        None => internal(context, e),
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Self::BadRequest(body) => json(StatusCode::BAD_REQUEST, body),
+            Self::Internal => json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                INTERNAL_ERROR_BODY.to_owned(),
+            ),
+        }
+    }
 }
 
 impl FromRequestParts<Endpoint> for Caller {
@@ -219,28 +244,17 @@ struct Plan {
     count: Option<(String, Vec<db::SqlValue>, usize)>,
 }
 
-/// A client error (400 with its JSON:API body) or a server one (logged, 500).
-fn sql_error(context: &str, e: &SqlError) -> Response {
-    match e.to_json_api() {
-        Some(doc) => json(StatusCode::BAD_REQUEST, doc.to_json()),
-        None => internal_error(context, e),
-    }
-}
-
-fn plan(query: &ListQuery, base: &SelectStatement) -> Result<Plan, Response> {
+fn plan(query: &ListQuery, base: &SelectStatement) -> Result<Plan, Failure> {
     let sql = ListSql::new(query, Dialect::Sqlite);
-    let select = sql.select(base).map_err(|e| sql_error("select", &e))?;
+    let select = sql.select(base).map_err(|e| sql_failure("select", &e))?;
     let (text, values) = Dialect::Sqlite.build(&select);
-    let select = (
-        text,
-        db::bind(values).map_err(|e| internal_error("bind", &e))?,
-    );
+    let select = (text, db::bind(values).map_err(|e| internal("bind", &e))?);
     let count = match query.pagination() {
         None => None,
         Some(_) => {
-            let count = sql.count(base).map_err(|e| sql_error("count", &e))?;
+            let count = sql.count(base).map_err(|e| sql_failure("count", &e))?;
             let (text, values) = count.build();
-            let values = db::bind(values).map_err(|e| internal_error("bind", &e))?;
+            let values = db::bind(values).map_err(|e| internal("bind", &e))?;
             Some((text, values, count.columns().len()))
         }
     };
@@ -254,13 +268,13 @@ fn totals(
     base: &SelectStatement,
     total: i64,
     texts: &[Option<String>],
-) -> Result<PageTotals, Response> {
+) -> Result<PageTotals, Failure> {
     let count = ListSql::new(query, Dialect::Sqlite)
         .count(base)
-        .map_err(|e| sql_error("count", &e))?;
+        .map_err(|e| sql_failure("count", &e))?;
     let result = count
         .decode(total, texts)
-        .map_err(|e| internal_error("count row", &e))?;
+        .map_err(|e| internal("count row", &e))?;
     Ok(PageTotals::new(result.total).with_aggregates(result.aggregates))
 }
 
@@ -270,47 +284,40 @@ async fn list<R: Record>(
     State(endpoint): State<Endpoint>,
     caller: Caller,
     query: ListQuery,
-) -> Response {
-    let Plan { select, count } = match plan(&query, &R::base_select(caller.agent_id)) {
-        Ok(plan) => plan,
-        Err(response) => return response,
-    };
+) -> Result<Response, Failure> {
+    let Plan { select, count } = plan(&query, &R::base_select(caller.agent_id))?;
     let app = Arc::clone(&endpoint.app);
-    let fetched = tokio::task::spawn_blocking(move || -> Result<Fetched<R>, db::DbError> {
-        app.pool.read(|tx| {
-            let rows = db::select(tx, &select.0, select.1, R::from_row)?;
-            let totals = match count {
-                Some((text, values, extra)) => Some(db::count(tx, &text, values, extra)?),
-                None => None,
-            };
-            Ok((rows, totals))
+    let (rows, count_row) =
+        tokio::task::spawn_blocking(move || -> Result<Fetched<R>, db::DbError> {
+            app.pool.read(|tx| {
+                let rows = db::select(tx, &select.0, select.1, R::from_row)?;
+                let totals = match count {
+                    Some((text, values, extra)) => Some(db::count(tx, &text, values, extra)?),
+                    None => None,
+                };
+                Ok((rows, totals))
+            })
         })
-    })
-    .await;
-    let (rows, count_row) = match fetched {
-        Ok(Ok(fetched)) => fetched,
-        Ok(Err(e)) => return internal_error(R::TABLE, &e),
-        Err(e) => return internal_error(R::TABLE, &e),
-    };
+        .await
+        .map_err(|e| internal(R::TABLE, &e))?
+        .map_err(|e| internal(R::TABLE, &e))?;
     let totals = match count_row {
-        Some((total, texts)) => {
-            match totals(&query, &R::base_select(caller.agent_id), total, &texts) {
-                Ok(totals) => Some(totals),
-                Err(response) => return response,
-            }
-        }
+        Some((total, texts)) => Some(totals(
+            &query,
+            &R::base_select(caller.agent_id),
+            total,
+            &texts,
+        )?),
         None => None,
     };
-    match ListResponse::new(&query, rows, totals, &endpoint.page) {
-        Ok(answer) => match serde_json::to_string(&answer) {
-            Ok(body) => json(StatusCode::OK, body),
-            Err(e) => internal_error("serialize", &e),
-        },
-        Err(e) => match e.to_json_api() {
-            Some(doc) => json(StatusCode::BAD_REQUEST, doc.to_json()),
-            None => internal_error("page", &e),
-        },
-    }
+    let answer = ListResponse::new(&query, rows, totals, &endpoint.page).map_err(|e| {
+        match e.to_json_api() {
+            Some(doc) => Failure::BadRequest(doc.to_json()),
+            None => internal("page", &e),
+        }
+    })?;
+    let body = serde_json::to_string(&answer).map_err(|e| internal("serialize", &e))?;
+    Ok(json(StatusCode::OK, body))
 }
 
 fn route<R: Record>(app: &Arc<App>, schema: &Schema, base_url: &str) -> Result<Router, String> {
