@@ -37,7 +37,7 @@
 //! assert_eq!(ok.status(), 200);
 //! let bad = test::call_service(&app, test::TestRequest::get().uri("/orders?sort=-nope").to_request()).await;
 //! assert_eq!(bad.status(), 400);
-//! assert_eq!(bad.headers()["content-type"], "application/json");
+//! assert_eq!(bad.headers().get("content-type").unwrap(), "application/json");
 //! # });
 //! ```
 

@@ -127,7 +127,10 @@ impl IntoResponse for ListQueryRejection {
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (
             status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(JSON_CONTENT_TYPE),
+            )],
             self.to_json(),
         )
             .into_response()

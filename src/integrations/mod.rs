@@ -59,7 +59,8 @@ pub const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// The body of a generic HTTP 500: no detail, and never database text (log the
 /// cause on the server instead).
-pub const INTERNAL_ERROR_BODY: &str = r#"{"errors":[{"status":"500","code":"internal_error","title":"Internal server error"}]}"#;
+pub const INTERNAL_ERROR_BODY: &str =
+    r#"{"errors":[{"status":"500","code":"internal_error","title":"Internal server error"}]}"#;
 
 /// Why a request's [`ListQuery`](crate::ListQuery) could not be extracted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
