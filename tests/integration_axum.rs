@@ -227,5 +227,8 @@ async fn one_resource_per_router_with_arc_resource_state() {
     assert_eq!(ok.body["filters"][0]["values"], json!(["EUR"]));
     let bad = send(app, "/?filter[total][between]=1", &[]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_eq!(codes(&bad.body), [("value_count", Some("filter[total][between]"))]);
+    assert_eq!(
+        codes(&bad.body),
+        [("value_count", Some("filter[total][between]"))]
+    );
 }

@@ -100,9 +100,9 @@ impl<T: ListQueryContext + ?Sized> ListQueryContext for Arc<T> {
 
 /// One resource for the whole router (state `Arc<Resource>`), with the
 /// default options.
-impl ListQueryContext for Resource {
+impl ListQueryContext for Arc<Resource> {
     fn resource(&self, _parts: &Parts) -> Option<Arc<Resource>> {
-        Some(Arc::new(self.clone()))
+        Some(Arc::clone(self))
     }
 }
 
