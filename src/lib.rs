@@ -1,26 +1,87 @@
 //! # listquery
 //!
-//! Parse, validate and compile list-endpoint query strings the way good public
-//! APIs take them:
+//! Serve list endpoints the way good public APIs do. A request such as
 //!
 //! ```text
 //! GET /invoices?filter[status]=paid,sent&sort=-created_at&page=2&per_page=15&metadata=1
 //! ```
 //!
-//! The pipeline, one module per layer, data flowing one way:
+//! goes through one layer per module, data flowing one way:
 //!
-//! 1. [`parse`]: the raw query string → a [`RawQuery`] (percent-decoding, the key
-//!    grammar, sort and value lists), rejecting malformed or duplicated input.
-//! 2. [`schema`]: the allow-list of what may be filtered and sorted, per resource.
-//! 3. [`validate`](ListQuery::parse): raw query + resource → a typed [`ListQuery`].
-//! 4. [`sql`]: a [`ListQuery`] applied to your own sea-query `SelectStatement`.
-//! 5. [`page`]: the Laravel-compatible page envelope.
+//! 1. [`parse`]: the raw query string → a [`RawQuery`]: form percent-decoding,
+//!    the key grammar (`filter[FIELD][OP]`), the sort list and the value list,
+//!    duplicates and malformed keys rejected (nom grammars, zero-copy where
+//!    nothing needs decoding).
+//! 2. [`schema`]: the allow-list of each resource — fields, types, operators,
+//!    sortability, NULL placement, aggregates, limits — built in Rust or loaded
+//!    from TOML/JSON, checked once at load time.
+//! 3. [`ListQuery::parse`]: raw query + resource + [`RequestOptions`] → a typed,
+//!    validated [`ListQuery`], or *all* the request's errors ([`QueryErrors`],
+//!    with stable codes and a JSON:API body).
+//! 4. [`sql`]: the [`ListQuery`] applied to *your* sea-query `SelectStatement`
+//!    (your joins and scoping stay yours) for PostgreSQL, MySQL/MariaDB or
+//!    SQLite, with every value bound, plus the matching count/aggregate statement.
+//! 5. [`page`]: the Laravel-compatible envelope (`total`, `per_page`,
+//!    `current_page`, `last_page`, the page URLs, `from`, `to`, `data`, optional
+//!    `links` and `metadata`), or a plain array for unpaginated lists.
+//!
+//! Framework glue lives in [`integrations`] behind the `axum` and `actix`
+//! features; any other framework passes the raw query string to
+//! [`ListQuery::parse`].
+//!
+//! # The query language in one example
+//!
+//! ```
+//! use listquery::{ErrorCode, ListQuery, RequestOptions, Role, Schema, Value};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.customers]
+//!     table = "customers"
+//!     default_sort = "name"
+//!     [resources.customers.fields]
+//!     id         = { type = "integer", sort = true, filter = ["eq", "gt"] }
+//!     name       = { type = "string", sort = true, filter = ["eq", "contains"] }
+//!     created_at = { type = "datetime", sort = true, filter = ["gte", "lte"] }
+//! "#)?;
+//! let customers = schema.resource("customers").expect("declared above");
+//!
+//! // Quoted items keep commas; %2C and %5B/%5D decode before the grammar runs;
+//! // RFC 3339 datetimes are normalised to UTC.
+//! let q = ListQuery::parse(
+//!     "filter%5Bname%5D=%22Smith%2C%20John%22,Doe&filter[created_at][gte]=2024-05-01T10:00:00%2B02:00&sort=-created_at",
+//!     customers,
+//!     RequestOptions::for_role(Role::Agent),
+//! )?;
+//! assert_eq!(q.filters()[0].values, [Value::String("Smith, John".into()), Value::String("Doe".into())]);
+//! assert_eq!(q.filters()[1].values[0].to_text(), "2024-05-01 08:00:00");
+//! assert_eq!(q.sort().len(), 2); // created_at DESC, then the primary key as tie-breaker
+//! assert_eq!(q.pagination(), None); // agents get unpaginated lists unless they send page
+//!
+//! // Every error of the request, each naming its parameter, with a stable code.
+//! let errors = ListQuery::parse(
+//!     "sort=+name&filter[id][gt]=ten&filter[email]=x&page=0",
+//!     customers,
+//!     RequestOptions::for_role(Role::Admin),
+//! ).unwrap_err();
+//! let got: Vec<_> = errors.iter().map(|e| (e.code(), e.parameter().unwrap_or(""))).collect();
+//! assert_eq!(got, [
+//!     (ErrorCode::InvalidSort, "sort"),            // a raw '+' decodes to a space
+//!     (ErrorCode::InvalidValue, "filter[id][gt]"),
+//!     (ErrorCode::FilterNotAllowed, "filter[email]"),
+//!     (ErrorCode::InvalidPage, "page"),
+//! ]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The full reference (every parameter, operator, type, error code and limit)
+//! is the README, whose examples are compiled as tests of this crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod canonical;
 pub use canonical::{RFC3986_QUERY, encode_component};
 pub mod error;
+pub mod integrations;
 mod limits;
 pub mod page;
 pub mod parse;
@@ -46,6 +107,10 @@ pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
     resolve_page_leniently,
 };
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The timestamp format of the seed API: `YYYY-MM-DD HH:MM:SS` (UTC).
 pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S";

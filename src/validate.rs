@@ -299,6 +299,45 @@ impl ListQuery {
     pub fn extra_params(&self) -> &[(String, String)] {
         &self.extra
     }
+    /// The app's own parameters (everything listquery does not recognise),
+    /// deserialized into `T` with serde_qs: nested keys (`tenant[id]=7`),
+    /// lists (`tags[]=a&tags[]=b`), form decoding (`+` is a space). As with the
+    /// list parameters, a scalar given twice is an error, never last-wins.
+    ///
+    /// ```
+    /// # use listquery::{ListQuery, Resource, FieldType, RequestOptions};
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct AppParams {
+    ///     q: Option<String>,
+    ///     #[serde(default)]
+    ///     tags: Vec<String>,
+    /// }
+    /// # let r = Resource::builder("notes", "notes")
+    /// #     .field("id", FieldType::Integer, |f| f.sortable()).build().unwrap().into();
+    /// let query = ListQuery::parse("page=2&q=hello+world&tags%5B%5D=a&tags[]=b", &r,
+    ///     RequestOptions::default()).unwrap();
+    /// let app: AppParams = query.extra_params_as().unwrap();
+    /// assert_eq!(app, AppParams { q: Some("hello world".into()), tags: vec!["a".into(), "b".into()] });
+    ///
+    /// let twice = ListQuery::parse("q=a&q=b", &r, RequestOptions::default()).unwrap();
+    /// assert!(twice.extra_params_as::<AppParams>().is_err());
+    /// ```
+    pub fn extra_params_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_qs::Error> {
+        let mut raw = String::new();
+        for (key, value) in &self.extra {
+            if !raw.is_empty() {
+                raw.push('&');
+            }
+            raw.push_str(&crate::encode_component(key));
+            raw.push('=');
+            raw.push_str(&crate::encode_component(value));
+        }
+        serde_qs::Config::new()
+            .use_form_encoding(true)
+            .duplicate_key_behavior(serde_qs::DuplicateKeyBehavior::Error)
+            .deserialize_str(&raw)
+    }
+
     /// A copy of this query for another page (same filters, sort and size).
     ///
     /// `page` must be at least 1; a page whose offset overflows or passes

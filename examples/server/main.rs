@@ -1,0 +1,429 @@
+//! The demo API: `GET /customers`, `GET /orders`, `GET /invoices` from
+//! `examples/schema.toml`, over an embedded SQLite file seeded on first start.
+//!
+//! ```text
+//! cargo run --release --example server -- [--addr 127.0.0.1:8080] [--db listquery-demo.sqlite3]
+//!     [--base-url http://127.0.0.1:8080] [--rows 1000]
+//! ```
+//!
+//! Every request does the real work: the bearer token picks the caller (an
+//! agent sees only their own customers, and unpaginated lists by default), the
+//! `ListQuery` extractor parses and validates the query (400 with a JSON:API
+//! body), the SQL layer applies it to the endpoint's scoped SELECT for SQLite,
+//! rusqlite runs it on the blocking pool, and the page layer answers with the
+//! Laravel envelope — or a plain array for an unpaginated list.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod db;
+mod records;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use listquery::integrations::axum::ListQueryContext;
+use listquery::integrations::{INTERNAL_ERROR_BODY, JSON_CONTENT_TYPE};
+use listquery::page::{ListResponse, PageOptions, PageTotals};
+use listquery::sql::{Dialect, ListSql, SqlError};
+use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
+use sea_query::SelectStatement;
+
+use crate::db::Pool;
+use crate::records::{Customer, Invoice, Order, Record};
+
+/// Demo bearer tokens. Fixed so that the README's commands work as written;
+/// a real app would look callers up in its own user store.
+const TOKENS: [(&str, Caller); 3] = [
+    (
+        "agent-token",
+        Caller {
+            role: Role::Agent,
+            agent_id: Some(1),
+        },
+    ),
+    (
+        "admin-token",
+        Caller {
+            role: Role::Admin,
+            agent_id: None,
+        },
+    ),
+    (
+        "collaborator-token",
+        Caller {
+            role: Role::Collaborator,
+            agent_id: None,
+        },
+    ),
+];
+
+const USAGE: &str = "\
+usage: server [--addr HOST:PORT] [--db PATH] [--base-url URL] [--rows N]
+
+  --addr      where to listen (default 127.0.0.1:8080)
+  --db        the SQLite file; created and seeded when missing (default listquery-demo.sqlite3)
+  --base-url  the start of page URLs, before the route (default http://ADDR)
+  --rows      customers to seed, with twice as many orders and invoices (default 1000)";
+
+struct Args {
+    addr: SocketAddr,
+    db: PathBuf,
+    base_url: Option<String>,
+    rows: u32,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args {
+        addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        db: PathBuf::from("listquery-demo.sqlite3"),
+        base_url: None,
+        rows: 1000,
+    };
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            return Err(String::new());
+        }
+        let (name, inline) = match flag.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (flag, None),
+        };
+        let value = inline
+            .or_else(|| args.next())
+            .ok_or_else(|| format!("{name} needs a value"))?;
+        match name.as_str() {
+            "--addr" => {
+                parsed.addr = value
+                    .parse()
+                    .map_err(|e| format!("--addr {value:?}: {e}"))?;
+            }
+            "--db" => parsed.db = PathBuf::from(value),
+            "--base-url" => parsed.base_url = Some(value),
+            "--rows" => {
+                parsed.rows = value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| format!("--rows {value:?}: expected a number >= 1"))?;
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Who is calling, from the bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Caller {
+    role: Role,
+    /// The agent's id, for scoping; `None` for admins and collaborators.
+    agent_id: Option<i64>,
+}
+
+/// Shared by every route.
+struct App {
+    tokens: HashMap<&'static str, Caller>,
+    pool: Pool,
+}
+
+impl App {
+    fn caller(&self, parts: &Parts) -> Option<Caller> {
+        let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return None;
+        }
+        self.tokens.get(token.trim()).copied()
+    }
+}
+
+/// One list route's state: the app, its resource and how its pages link.
+#[derive(Clone)]
+struct Endpoint {
+    app: Arc<App>,
+    resource: Arc<Resource>,
+    page: Arc<PageOptions>,
+}
+
+/// The `ListQuery` extractor asks the route's state for the resource and for
+/// the pagination default of the caller's role.
+impl ListQueryContext for Endpoint {
+    fn resource(&self, _parts: &Parts) -> Option<Arc<Resource>> {
+        Some(Arc::clone(&self.resource))
+    }
+    fn options(&self, parts: &Parts) -> RequestOptions {
+        // The `Caller` extractor runs first and answers 401 without a caller.
+        self.app
+            .caller(parts)
+            .map_or_else(RequestOptions::default, |c| {
+                RequestOptions::for_role(c.role)
+            })
+    }
+}
+
+fn json(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(JSON_CONTENT_TYPE),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// Why a list request failed after extraction.
+enum Failure {
+    /// The client's fault: HTTP 400 with this JSON:API body.
+    BadRequest(String),
+    /// Ours: already logged; HTTP 500 with a generic body.
+    Internal,
+}
+
+/// Logs the cause on the server; the client gets a generic body.
+fn internal(context: &str, cause: &dyn std::fmt::Display) -> Failure {
+    eprintln!("error: {context}: {cause}");
+    Failure::Internal
+}
+
+/// A client error (400 with its JSON:API body) or a server one (logged, 500).
+fn sql_failure(context: &str, e: &SqlError) -> Failure {
+    match e.to_json_api() {
+        Some(doc) => Failure::BadRequest(doc.to_json()),
+        None => internal(context, e),
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Self::BadRequest(body) => json(StatusCode::BAD_REQUEST, body),
+            Self::Internal => json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                INTERNAL_ERROR_BODY.to_owned(),
+            ),
+        }
+    }
+}
+
+impl FromRequestParts<Endpoint> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Endpoint) -> Result<Self, Response> {
+        state.app.caller(parts).ok_or_else(|| {
+            let mut response = json(
+                StatusCode::UNAUTHORIZED,
+                r#"{"errors":[{"status":"401","code":"unauthenticated","title":"Unauthenticated","detail":"send a known token as Authorization: Bearer TOKEN"}]}"#.to_owned(),
+            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+        })
+    }
+}
+
+/// What the blocking task read: the rows, and the count row for a page.
+type Fetched<R> = (Vec<R>, Option<(i64, Vec<Option<String>>)>);
+
+/// The statements of one request, rendered for SQLite with their values
+/// converted for rusqlite (sea-query's statements are not `Send`, so they stay
+/// on this side of the blocking pool).
+struct Plan {
+    select: (String, Vec<db::SqlValue>),
+    /// The count statement and its number of text columns, for a page.
+    count: Option<(String, Vec<db::SqlValue>, usize)>,
+}
+
+fn plan(query: &ListQuery, base: &SelectStatement) -> Result<Plan, Failure> {
+    let sql = ListSql::new(query, Dialect::Sqlite);
+    let select = sql.select(base).map_err(|e| sql_failure("select", &e))?;
+    let (text, values) = Dialect::Sqlite.build(&select);
+    let select = (text, db::bind(values).map_err(|e| internal("bind", &e))?);
+    let count = match query.pagination() {
+        None => None,
+        Some(_) => {
+            let count = sql.count(base).map_err(|e| sql_failure("count", &e))?;
+            let (text, values) = count.build();
+            let values = db::bind(values).map_err(|e| internal("bind", &e))?;
+            Some((text, values, count.columns().len()))
+        }
+    };
+    Ok(Plan { select, count })
+}
+
+/// Decodes the count row into the page's totals (rebuilding the count
+/// statement, which knows its columns, is cheaper than keeping it).
+fn totals(
+    query: &ListQuery,
+    base: &SelectStatement,
+    total: i64,
+    texts: &[Option<String>],
+) -> Result<PageTotals, Failure> {
+    let count = ListSql::new(query, Dialect::Sqlite)
+        .count(base)
+        .map_err(|e| sql_failure("count", &e))?;
+    let result = count
+        .decode(total, texts)
+        .map_err(|e| internal("count row", &e))?;
+    Ok(PageTotals::new(result.total).with_aggregates(result.aggregates))
+}
+
+/// One list request: the caller and the validated query were extracted (401 and
+/// 400 happen there); here the SQL runs and the answer is built.
+async fn list<R: Record>(
+    State(endpoint): State<Endpoint>,
+    caller: Caller,
+    query: ListQuery,
+) -> Result<Response, Failure> {
+    let Plan { select, count } = plan(&query, &R::base_select(caller.agent_id))?;
+    let app = Arc::clone(&endpoint.app);
+    let (rows, count_row) =
+        tokio::task::spawn_blocking(move || -> Result<Fetched<R>, db::DbError> {
+            app.pool.read(|tx| {
+                let rows = db::select(tx, &select.0, select.1, R::from_row)?;
+                let totals = match count {
+                    Some((text, values, extra)) => Some(db::count(tx, &text, values, extra)?),
+                    None => None,
+                };
+                Ok((rows, totals))
+            })
+        })
+        .await
+        .map_err(|e| internal(R::TABLE, &e))?
+        .map_err(|e| internal(R::TABLE, &e))?;
+    let totals = match count_row {
+        Some((total, texts)) => Some(totals(
+            &query,
+            &R::base_select(caller.agent_id),
+            total,
+            &texts,
+        )?),
+        None => None,
+    };
+    let answer = ListResponse::new(&query, rows, totals, &endpoint.page).map_err(|e| {
+        match e.to_json_api() {
+            Some(doc) => Failure::BadRequest(doc.to_json()),
+            None => internal("page", &e),
+        }
+    })?;
+    let body = serde_json::to_string(&answer).map_err(|e| internal("serialize", &e))?;
+    Ok(json(StatusCode::OK, body))
+}
+
+fn route<R: Record>(app: &Arc<App>, schema: &Schema, base_url: &str) -> Result<Router, String> {
+    let resource = schema
+        .resource(R::TABLE)
+        .ok_or_else(|| format!("the schema has no resource '{}'", R::TABLE))?;
+    let path = format!("/{}", R::TABLE);
+    let page = PageOptions::new(&format!("{}{path}", base_url.trim_end_matches('/')))
+        .map_err(|e| format!("--base-url: {e}"))?;
+    let endpoint = Endpoint {
+        app: Arc::clone(app),
+        resource: Arc::clone(resource),
+        page: Arc::new(page),
+    };
+    Ok(Router::new()
+        .route(&path, get(list::<R>))
+        .with_state(endpoint))
+}
+
+fn schema_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/schema.toml")
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let schema = Schema::from_path(schema_path()).map_err(|e| e.to_string())?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.addr));
+
+    let seeded = db::create_if_missing(&args.db, args.rows)
+        .map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let pool = Pool::open(&args.db, workers).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let app = Arc::new(App {
+        tokens: TOKENS.into_iter().collect(),
+        pool,
+    });
+    let router = route::<Customer>(&app, &schema, &base_url)?
+        .merge(route::<Order>(&app, &schema, &base_url)?)
+        .merge(route::<Invoice>(&app, &schema, &base_url)?);
+
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("--addr {}: {e}", args.addr))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+
+    println!(
+        "database: {} ({})",
+        args.db.display(),
+        if seeded {
+            "seeded now"
+        } else {
+            "existing file, not re-seeded"
+        }
+    );
+    println!("listening on http://{local}  (page URLs start with {base_url})");
+    println!("bearer tokens:");
+    for (token, caller) in TOKENS {
+        let who = match caller.agent_id {
+            Some(id) => {
+                format!("agent #{id}: own customers, orders and invoices; unpaginated by default")
+            }
+            None => format!("{:?}: everything; paginated by default", caller.role).to_lowercase(),
+        };
+        println!("  {token:<20} {who}");
+    }
+    println!(
+        "try: curl -H 'Authorization: Bearer admin-token' '{base_url}/invoices?filter%5Bstatus%5D=paid,sent&sort=-amount&per_page=5&metadata=1'"
+    );
+
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) if message.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("server: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,773 @@
+//! End to end: the demo server (`examples/server`) as a real process on a free
+//! loopback port with its own SQLite file, real HTTP requests over a socket,
+//! and the answers checked against the database file itself.
+//!
+//! The server binary is built with this test's features before the first
+//! start (a no-op when `cargo test` has already built the examples).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+
+const ADMIN: &str = "admin-token";
+const AGENT: &str = "agent-token";
+const COLLABORATOR: &str = "collaborator-token";
+/// The agent behind [`AGENT`].
+const AGENT_ID: i64 = 1;
+/// A base URL that is not the server's address: page URLs must use it.
+const BASE_URL: &str = "http://api.example.test/v1";
+
+/// Builds the example once per test binary, with the features this test was built with.
+fn server_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap();
+        let mut features = vec!["axum"];
+        if cfg!(feature = "cli") {
+            features.push("cli");
+        }
+        if cfg!(feature = "actix") {
+            features.push("actix");
+        }
+        let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        build
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "build",
+                "--quiet",
+                "--example",
+                "server",
+                "--no-default-features",
+            ])
+            .args(["--features", &features.join(",")]);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build --example server");
+        assert!(status.success(), "cargo build --example server failed");
+        let binary = profile_dir
+            .join("examples")
+            .join(format!("server{}", std::env::consts::EXE_SUFFIX));
+        assert!(binary.is_file(), "no server binary at {}", binary.display());
+        binary
+    })
+}
+
+/// A running server; killed, and its files removed, when dropped — also when
+/// the test fails.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+    db: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn scratch_dir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "listquery-e2e-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Server {
+    /// Starts the server over a new database of `rows` customers.
+    fn start(rows: u32) -> Server {
+        let dir = scratch_dir();
+        let db = dir.join("demo.sqlite3");
+        Self::start_on(dir, db, rows)
+    }
+
+    fn start_on(dir: PathBuf, db: PathBuf, rows: u32) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(server_binary())
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .arg("--db")
+            .arg(&db)
+            .args(["--base-url", BASE_URL, "--rows", &rows.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server");
+        let mut server = Server {
+            child,
+            port,
+            dir,
+            db,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("the server exited before listening: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not listen within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn get(&self, target: &str, token: Option<&str>) -> Reply {
+        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n"));
+        self.raw(target, auth.as_deref().unwrap_or(""))
+    }
+
+    /// One HTTP/1.1 request; `headers` are extra lines, each ending in CRLF.
+    fn raw(&self, target: &str, headers: &str) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        // A Host header unlike the base URL: page URLs must not come from it.
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: evil.example:666\r\nX-Forwarded-Host: evil.example\r\n{headers}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line).unwrap();
+        let status: u16 = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{target}: bad status line {status_line:?}"));
+        let mut content_type = None;
+        let mut length = None;
+        let mut chunked = false;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').unwrap();
+            let value = value.trim();
+            match name.to_ascii_lowercase().as_str() {
+                "content-type" => content_type = Some(value.to_owned()),
+                "content-length" => length = Some(value.parse::<usize>().unwrap()),
+                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                _ => {}
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                let mut size = String::new();
+                reader.read_line(&mut size).unwrap();
+                let size = usize::from_str_radix(size.trim(), 16).unwrap();
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk).unwrap();
+                if size == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..size]);
+            }
+        } else if let Some(length) = length {
+            body.resize(length, 0);
+            reader.read_exact(&mut body).unwrap();
+        } else {
+            reader.read_to_end(&mut body).unwrap();
+        }
+        let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
+            panic!(
+                "{target}: status {status}, body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&body)
+            )
+        });
+        Reply {
+            status,
+            content_type,
+            text: String::from_utf8_lossy(&body).into_owned(),
+            json,
+        }
+    }
+
+    /// The request target of a page URL the server emitted.
+    fn target_of(url: &str) -> &str {
+        url.strip_prefix(BASE_URL)
+            .unwrap_or_else(|| panic!("{url} does not start with the base URL {BASE_URL}"))
+    }
+
+    /// The database file, opened read-only for checking.
+    fn sqlite(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+    }
+
+    fn scalar(&self, sql: &str) -> i64 {
+        self.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn ids(&self, sql: &str) -> BTreeSet<i64> {
+        let conn = self.sqlite();
+        let mut statement = conn.prepare(sql).unwrap();
+        statement
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    /// The body as sent, for key order.
+    text: String,
+    json: Json,
+}
+
+impl Reply {
+    fn ok(self, what: &str) -> Json {
+        self.ok_text(what).1
+    }
+    fn ok_text(self, what: &str) -> (String, Json) {
+        assert_eq!(self.status, 200, "{what}: {}", self.json);
+        assert_eq!(
+            self.content_type.as_deref(),
+            Some("application/json"),
+            "{what}"
+        );
+        (self.text, self.json)
+    }
+    fn error_codes(&self) -> Vec<String> {
+        self.json["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors array: {}", self.json))
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+fn ids_of(rows: &Json) -> Vec<i64> {
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not an array: {rows}"))
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn page_envelope_fields_and_urls_for_several_pages() {
+    let server = Server::start(200);
+    let active = server.scalar("SELECT COUNT(*) FROM customers WHERE status = 'active'");
+    assert!(active > 40, "the seed should have many active customers");
+    let per_page = 20;
+    let last_page = (active + per_page - 1) / per_page;
+    let path = format!("{BASE_URL}/customers");
+    let url = |page: i64| {
+        format!("{path}?filter%5Bstatus%5D=active&sort=-name&per_page={per_page}&page={page}")
+    };
+
+    let query = "filter%5Bstatus%5D=active&sort=-name&per_page=20";
+    let (text, first) = server
+        .get(&format!("/customers?{query}"), Some(ADMIN))
+        .ok_text("page 1");
+    // Laravel's key order, as sent (`data` is last, so first occurrences are the envelope's).
+    let keys = [
+        "total",
+        "per_page",
+        "current_page",
+        "last_page",
+        "first_page_url",
+        "last_page_url",
+        "next_page_url",
+        "prev_page_url",
+        "path",
+        "from",
+        "to",
+        "data",
+    ];
+    assert_eq!(first.as_object().unwrap().len(), keys.len(), "{text}");
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            text.find(&format!("\"{k}\":"))
+                .unwrap_or_else(|| panic!("no {k}: {text}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "key order: {text}");
+    assert_eq!(first["total"], active);
+    assert_eq!(first["per_page"], per_page);
+    assert_eq!(first["current_page"], 1);
+    assert_eq!(first["last_page"], last_page);
+    assert_eq!(first["path"], path.as_str());
+    assert_eq!(first["first_page_url"], url(1));
+    assert_eq!(first["last_page_url"], url(last_page));
+    assert_eq!(first["next_page_url"], url(2));
+    assert_eq!(first["prev_page_url"], Json::Null);
+    assert_eq!(
+        (first["from"].as_i64(), first["to"].as_i64()),
+        (Some(1), Some(20))
+    );
+    let rows = first["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 20);
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(
+        names.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by -name: {names:?}"
+    );
+    for row in rows {
+        assert_eq!(row["status"], "active");
+        let created = row["created_at"].as_str().unwrap();
+        assert_eq!(created.len(), 19, "YYYY-MM-DD HH:MM:SS, got {created}");
+        assert_eq!(&created[10..11], " ");
+    }
+
+    // A middle page, found through the envelope's own URL.
+    let second = server
+        .get(
+            Server::target_of(first["next_page_url"].as_str().unwrap()),
+            Some(ADMIN),
+        )
+        .ok("page 2");
+    assert_eq!(second["current_page"], 2);
+    assert_eq!(second["prev_page_url"], url(1));
+    assert_eq!(second["next_page_url"], url(3));
+    assert_eq!(
+        (second["from"].as_i64(), second["to"].as_i64()),
+        (Some(21), Some(40))
+    );
+
+    // The last page holds the remainder and links nowhere further.
+    let last = server
+        .get(
+            Server::target_of(first["last_page_url"].as_str().unwrap()),
+            Some(ADMIN),
+        )
+        .ok("last page");
+    assert_eq!(last["current_page"], last_page);
+    assert_eq!(last["next_page_url"], Json::Null);
+    assert_eq!(last["prev_page_url"], url(last_page - 1));
+    assert_eq!(last["to"], active);
+    assert_eq!(
+        last["data"].as_array().unwrap().len() as i64,
+        active - (last_page - 1) * per_page
+    );
+
+    // Past the end: no rows, no from/to, a way back.
+    let past = server
+        .get(
+            &format!("/customers?{query}&page={}", last_page + 5),
+            Some(ADMIN),
+        )
+        .ok("past the end");
+    assert_eq!(past["data"], Json::Array(vec![]));
+    assert_eq!((&past["from"], &past["to"]), (&Json::Null, &Json::Null));
+    assert_eq!(past["next_page_url"], Json::Null);
+    assert_eq!(past["prev_page_url"], url(last_page + 4));
+
+    // A collaborator gets pages by default too, 15 to a page.
+    let collaborator = server.get("/orders", Some(COLLABORATOR)).ok("collaborator");
+    assert_eq!(collaborator["per_page"], 15);
+    assert_eq!(
+        collaborator["total"],
+        server.scalar("SELECT COUNT(*) FROM orders")
+    );
+}
+
+#[test]
+fn following_next_page_url_visits_every_row_once() {
+    let server = Server::start(150);
+    // Sorting on a column with many ties: the primary-key tie-breaker keeps pages stable.
+    let mut target = "/orders?sort=currency,-status&per_page=37".to_owned();
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let total = loop {
+        let page = server.get(&target, Some(ADMIN)).ok(&target);
+        pages += 1;
+        seen.extend(ids_of(&page["data"]));
+        match page["next_page_url"].as_str() {
+            Some(next) => target = Server::target_of(next).to_owned(),
+            None => break page["total"].as_i64().unwrap(),
+        }
+        assert!(pages < 100, "no end to the pages");
+    };
+    let all = server.ids("SELECT id FROM orders");
+    assert_eq!(total, all.len() as i64);
+    assert_eq!(pages, (total + 36) / 37);
+    assert_eq!(seen.len(), all.len(), "rows repeated or skipped");
+    assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), all);
+}
+
+#[test]
+fn an_agent_gets_their_own_rows_unpaginated_unless_they_ask_for_a_page() {
+    let server = Server::start(200);
+    let own = server.ids(&format!(
+        "SELECT id FROM customers WHERE agent_id = {AGENT_ID}"
+    ));
+    assert!(!own.is_empty() && own.len() < 200);
+
+    let list = server.get("/customers", Some(AGENT)).ok("agent customers");
+    let ids = ids_of(&list);
+    assert_eq!(ids.len(), own.len(), "a plain array of every own customer");
+    assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), own);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["agent_id"] == AGENT_ID)
+    );
+
+    // Filters apply within the scope, never widen it.
+    let filtered = server
+        .get("/customers?filter[agent]=2", Some(AGENT))
+        .ok("agent filtering on another agent");
+    assert_eq!(filtered, Json::Array(vec![]));
+
+    let orders = server
+        .get("/orders?sort=id", Some(AGENT))
+        .ok("agent orders");
+    let own_orders = server.ids(&format!(
+        "SELECT id FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE agent_id = {AGENT_ID})"
+    ));
+    assert_eq!(
+        ids_of(&orders),
+        own_orders.iter().copied().collect::<Vec<_>>()
+    );
+    assert!(
+        orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| own.contains(&o["customer_id"].as_i64().unwrap()))
+    );
+
+    // `page` turns pagination on for an agent; the total stays scoped.
+    let page = server
+        .get("/customers?page=2", Some(AGENT))
+        .ok("agent page 2");
+    assert_eq!(page["total"], own.len() as i64);
+    assert_eq!(page["current_page"], 2);
+    assert_eq!(page["per_page"], 15);
+    assert_eq!(
+        page["prev_page_url"],
+        format!("{BASE_URL}/customers?page=1")
+    );
+    assert!(
+        ids_of(&page["data"]).iter().all(|id| own.contains(id)),
+        "{page}"
+    );
+
+    // The admin sees everyone.
+    let admin = server.get("/customers", Some(ADMIN)).ok("admin");
+    assert_eq!(
+        admin["total"],
+        server.scalar("SELECT COUNT(*) FROM customers")
+    );
+}
+
+#[test]
+fn an_unpaginated_list_over_the_cap_is_too_many_rows() {
+    // ~1200 orders for agent 1 against a cap of 1000.
+    let server = Server::start(3000);
+    let own_orders = server.scalar(&format!(
+        "SELECT COUNT(*) FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE agent_id = {AGENT_ID})"
+    ));
+    assert!(own_orders > 1000, "{own_orders}");
+    let reply = server.get("/orders", Some(AGENT));
+    assert_eq!(reply.status, 400, "{}", reply.json);
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    assert_eq!(reply.error_codes(), ["too_many_rows"]);
+    // Under the cap it is a full list.
+    let customers = server.get("/customers", Some(AGENT)).ok("agent customers");
+    assert_eq!(customers.as_array().unwrap().len(), 600);
+}
+
+/// `SUM(amount)` in cents, straight from SQLite, as decimal text.
+fn sql_sum(server: &Server, condition: &str) -> String {
+    let cents = server.scalar(&format!(
+        "SELECT COALESCE(SUM(CAST(ROUND(amount * 100) AS INTEGER)), 0) FROM invoices WHERE {condition}"
+    ));
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+#[test]
+fn metadata_sums_equal_sql_on_the_same_file() {
+    let server = Server::start(200);
+    let all = server
+        .get("/invoices?metadata=1", Some(ADMIN))
+        .ok("all invoices");
+    assert_eq!(all["metadata"]["total_amount"], sql_sum(&server, "1"));
+    assert_eq!(all["total"], server.scalar("SELECT COUNT(*) FROM invoices"));
+    // Over the whole filtered set, not the page.
+    assert_eq!(all["data"].as_array().unwrap().len(), 15);
+
+    let paid = server
+        .get(
+            "/invoices?filter[status]=paid,sent&filter[amount][gte]=1000.50&metadata=1&per_page=5",
+            Some(ADMIN),
+        )
+        .ok("filtered");
+    assert_eq!(
+        paid["metadata"]["total_amount"],
+        sql_sum(&server, "status IN ('paid', 'sent') AND amount >= 1000.50")
+    );
+    assert!(
+        paid["next_page_url"]
+            .as_str()
+            .unwrap()
+            .contains("metadata=1"),
+        "{}",
+        paid["next_page_url"]
+    );
+
+    let agent = server
+        .get("/invoices?metadata=1&page=1", Some(AGENT))
+        .ok("agent invoices");
+    assert_eq!(
+        agent["metadata"]["total_amount"],
+        sql_sum(
+            &server,
+            &format!("customer_id IN (SELECT id FROM customers WHERE agent_id = {AGENT_ID})")
+        )
+    );
+
+    let none = server
+        .get(
+            "/invoices?filter[number][starts_with]=NOPE&metadata=1",
+            Some(ADMIN),
+        )
+        .ok("empty set");
+    assert_eq!(none["metadata"]["total_amount"], "0.00");
+    assert_eq!(none["total"], 0);
+}
+
+/// `{TEXT*N}` repeats TEXT N times, as in the corpus harness.
+fn expand(query: &str) -> String {
+    let mut out = String::new();
+    let mut rest = query;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        match rest[open + 1..close]
+            .rsplit_once('*')
+            .and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?)))
+        {
+            Some((text, n)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&text.repeat(n));
+            }
+            None => out.push_str(&rest[..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Percent-encodes what cannot stand in an HTTP request line; listquery
+/// decodes `%XX` to the same character, so the case means the same.
+fn request_safe(query: &str) -> String {
+    let mut out = String::new();
+    for c in query.chars() {
+        if c.is_ascii_graphic()
+            && !matches!(
+                c,
+                '#' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}'
+            )
+        {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_bad_query_of_the_corpus_is_a_400_json_api_body() {
+    let server = Server::start(50);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for file in files {
+        let cases: Vec<Json> =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        for case in cases {
+            let Some(expected) = case["errors"].as_array() else {
+                continue;
+            };
+            // The server is neither strict nor lenient: those options are the app's.
+            if case["strict"].as_bool() == Some(true) || case["lenient"].as_bool() == Some(true) {
+                continue;
+            }
+            let token = match case["role"].as_str().unwrap_or("admin") {
+                "agent" => AGENT,
+                "collaborator" => COLLABORATOR,
+                _ => ADMIN,
+            };
+            let query = request_safe(&expand(case["query"].as_str().unwrap()));
+            let target = format!("/{}?{query}", case["resource"].as_str().unwrap());
+            let reply = server.get(&target, Some(token));
+            let want: Vec<&str> = expected
+                .iter()
+                .map(|e| e["code"].as_str().unwrap())
+                .collect();
+            let body_ok = reply.status == 400
+                && reply.content_type.as_deref() == Some("application/json")
+                && reply.error_codes() == want
+                && reply.json["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(expected)
+                    .all(|(got, want)| {
+                        got["status"] == "400"
+                            && got["title"].is_string()
+                            && got["detail"].is_string()
+                            && want
+                                .get("parameter")
+                                .is_none_or(|p| p.is_null() || got["source"]["parameter"] == *p)
+                    });
+            if !body_ok {
+                failures.push(format!(
+                    "{} ({}): {} -> {} {}",
+                    case["name"],
+                    file.display(),
+                    target.chars().take(120).collect::<String>(),
+                    reply.status,
+                    reply.json
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked >= 100, "only {checked} corpus cases checked");
+    // Still up and answering.
+    server
+        .get("/customers?page=1", Some(ADMIN))
+        .ok("after the corpus");
+}
+
+#[test]
+fn missing_or_unknown_token_is_a_401_json_body() {
+    let server = Server::start(20);
+    for headers in [
+        "",
+        "Authorization: Bearer nope\r\n",
+        "Authorization: Basic YWRtaW46YWRtaW4=\r\n",
+        "Authorization: admin-token\r\n",
+    ] {
+        let reply = server.raw("/customers", headers);
+        assert_eq!(reply.status, 401, "{headers:?}");
+        assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+        assert_eq!(reply.error_codes(), ["unauthenticated"], "{headers:?}");
+    }
+    // Authentication comes before validation: a bad query without a token is still a 401.
+    assert_eq!(server.get("/customers?page=0", None).status, 401);
+    server.get("/customers", Some(ADMIN)).ok("with a token");
+}
+
+#[test]
+fn an_existing_file_is_not_reseeded_and_database_errors_stay_private() {
+    // A database file without the tables: the server must use it as it is.
+    let dir = scratch_dir();
+    let db = dir.join("empty.sqlite3");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE TABLE unrelated (x INTEGER);")
+        .unwrap();
+    let server = Server::start_on(dir, db, 10);
+    let reply = server.get("/customers?page=1", Some(ADMIN));
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    let text = reply.json.to_string();
+    assert!(
+        !text.to_lowercase().contains("table"),
+        "database text leaked: {text}"
+    );
+    assert_eq!(reply.error_codes(), ["internal_error"]);
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'customers'"),
+        0,
+        "the existing file was re-seeded"
+    );
+    // Bad input is still the client's 400, not a 500.
+    assert_eq!(server.get("/customers?page=0", Some(ADMIN)).status, 400);
+}
+
+#[test]
+fn the_server_answers_requests_concurrently() {
+    let server = Server::start(100);
+    let expected = server.scalar("SELECT COUNT(*) FROM invoices");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let server = &server;
+                s.spawn(move || {
+                    let page = server
+                        .get(
+                            &format!("/invoices?page={}&per_page=10", i + 1),
+                            Some(ADMIN),
+                        )
+                        .ok("concurrent");
+                    (page["total"].as_i64().unwrap(), ids_of(&page["data"]))
+                })
+            })
+            .collect();
+        let mut ids = HashSet::new();
+        for h in handles {
+            let (total, page) = h.join().unwrap();
+            assert_eq!(total, expected);
+            assert_eq!(page.len(), 10);
+            for id in page {
+                assert!(ids.insert(id), "id {id} on two pages");
+            }
+        }
+    });
+}
