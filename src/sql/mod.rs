@@ -108,8 +108,9 @@ mod error;
 mod explain;
 
 use sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, NullOrdering, Order, QueryStatementWriter,
-    SelectStatement, Values,
+    Alias, Condition, Expr, ExprTrait, Func, MysqlQueryBuilder, NullOrdering, Order,
+    PostgresQueryBuilder, QueryStatementWriter, SelectStatement, SqlWriter, SqliteQueryBuilder,
+    Values,
 };
 
 pub use cache::{
@@ -270,7 +271,7 @@ impl<'q> ListSql<'q> {
 
     fn check_bound_values(&self, statement: &impl QueryStatementWriter) -> Result<(), SqlError> {
         let max = self.query.resource().limits().max_bound_values;
-        let actual = self.build(statement).1.0.len();
+        let actual = count_values(self.dialect, statement);
         if actual > max {
             Err(SqlError::BoundValues { max, actual })
         } else {
@@ -315,6 +316,42 @@ impl<'q> ListSql<'q> {
             _ => return Err(malformed()),
         };
         Ok(Condition::all().add(expr))
+    }
+}
+
+/// The number of values `statement` binds, without building its text (the
+/// check ran a full render before, which made every statement cost two).
+fn count_values(dialect: Dialect, statement: &impl QueryStatementWriter) -> usize {
+    let mut counter = ValueCounter(0);
+    match dialect {
+        Dialect::Postgres => statement.build_collect_into(PostgresQueryBuilder, &mut counter),
+        Dialect::Mysql => statement.build_collect_into(MysqlQueryBuilder, &mut counter),
+        Dialect::Sqlite => statement.build_collect_into(SqliteQueryBuilder, &mut counter),
+    }
+    counter.0
+}
+
+/// A [`SqlWriter`] that drops the text and counts the parameters.
+struct ValueCounter(usize);
+
+impl std::fmt::Write for ValueCounter {
+    fn write_str(&mut self, _: &str) -> std::fmt::Result {
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for ValueCounter {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
+    }
+}
+
+impl SqlWriter for ValueCounter {
+    fn push_param<T: sea_query::QueryBuilder>(&mut self, _: sea_query::Value, _: &T) {
+        self.0 += 1;
+    }
+    fn as_writer(&mut self) -> &mut dyn std::fmt::Write {
+        self
     }
 }
 
