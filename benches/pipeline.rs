@@ -25,9 +25,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{
-    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
-};
+use criterion::{Criterion, criterion_group};
 use listquery::page::{ListResponse, PageOptions, PageTotals};
 use listquery::parse::{ParseConfig, parse_query};
 use listquery::sql::{BaseStatement, CacheCapacity, Dialect, ListSql, SqlCache};
@@ -214,115 +212,195 @@ struct InvoiceRow {
     amount: Decimal,
 }
 
-fn bench_input(group: &mut BenchmarkGroup<'_, WallTime>, raw: &'static str, res: &Arc<Resource>) {
-    let options = RequestOptions::for_role(Role::Admin);
-    let config = ParseConfig {
-        names: res.params(),
-        limits: res.limits(),
-        strict: false,
-    };
-    // The baselines and listquery agree on what the request is.
-    let query = ListQuery::parse(raw, res, options).unwrap();
-    let hand = hand_parse(raw);
-    assert_eq!(hand.filters.len(), query.filters().len());
-    assert_eq!(
-        hand.filters.iter().map(|f| f.2.len()).sum::<usize>(),
-        query
-            .filters()
-            .iter()
-            .map(|f| f.values.len())
-            .sum::<usize>()
-    );
+/// The benchmarks, in report order; [`Input::run`] runs one iteration of each.
+const BENCHES: [&str; 13] = [
+    "baseline: form_urlencoded tokenise",
+    "baseline: serde_qs + split",
+    "baseline: sea-query SELECT",
+    "baseline: sea-query COUNT",
+    "baseline: hand-rolled pipeline",
+    "listquery: parse",
+    "listquery: parse+validate",
+    "listquery: SELECT+COUNT uncached",
+    "listquery: SELECT+COUNT cached",
+    "listquery: pipeline uncached",
+    "listquery: pipeline cached",
+    "listquery: pipeline cached, base per request",
+    "listquery: envelope to JSON",
+];
 
-    group.bench_function("baseline: form_urlencoded tokenise", |b| {
-        b.iter(|| form_urlencoded_tokenise(black_box(raw)))
-    });
-    group.bench_function("baseline: serde_qs + split", |b| {
-        b.iter(|| hand_parse(black_box(raw)))
-    });
-    group.bench_function("baseline: sea-query SELECT", |b| {
-        b.iter(|| {
-            let conditions = hand_conditions(black_box(&hand));
-            hand_select(&hand, conditions).build(PostgresQueryBuilder)
-        })
-    });
-    group.bench_function("baseline: sea-query COUNT", |b| {
-        b.iter(|| hand_count(hand_conditions(black_box(&hand))).build(PostgresQueryBuilder))
-    });
-    group.bench_function("baseline: hand-rolled pipeline", |b| {
-        b.iter(|| hand_pipeline(black_box(raw)))
-    });
+/// One input and everything its benchmarks share, prepared outside the timing.
+struct Input<'r> {
+    raw: &'static str,
+    res: &'r Arc<Resource>,
+    options: RequestOptions,
+    config: ParseConfig<'r>,
+    query: ListQuery,
+    hand: HandQuery,
+    cache: SqlCache,
+    base: BaseStatement,
+    page_options: PageOptions,
+}
 
-    group.bench_function("listquery: parse", |b| {
-        b.iter(|| parse_query(black_box(raw), &config).unwrap())
-    });
-    group.bench_function("listquery: parse+validate", |b| {
-        b.iter(|| ListQuery::parse(black_box(raw), res, options).unwrap())
-    });
+/// SQL: PostgreSQL, as the baselines.
+const DIALECT: Dialect = Dialect::Postgres;
 
-    // SQL: PostgreSQL, as the baselines.
-    let dialect = Dialect::Postgres;
-    let uncached = |query: &ListQuery| {
-        let sql = ListSql::new(query, dialect);
+impl<'r> Input<'r> {
+    fn new(raw: &'static str, res: &'r Arc<Resource>) -> Self {
+        let options = RequestOptions::for_role(Role::Admin);
+        let config = ParseConfig {
+            names: res.params(),
+            limits: res.limits(),
+            strict: false,
+        };
+        // The baselines and listquery agree on what the request is.
+        let query = ListQuery::parse(raw, res, options).unwrap();
+        let hand = hand_parse(raw);
+        assert_eq!(hand.filters.len(), query.filters().len());
+        assert_eq!(
+            hand.filters.iter().map(|f| f.2.len()).sum::<usize>(),
+            query
+                .filters()
+                .iter()
+                .map(|f| f.values.len())
+                .sum::<usize>()
+        );
+        let cache = SqlCache::new(CacheCapacity::default());
+        let base = BaseStatement::for_resource(res, DIALECT);
+        // Warm: the shape is cached.
+        cache.statements(&query, &base).unwrap();
+        let page_options = PageOptions::new("https://api.example.com/v1/invoices").unwrap();
+        Self {
+            raw,
+            res,
+            options,
+            config,
+            query,
+            hand,
+            cache,
+            base,
+            page_options,
+        }
+    }
+
+    fn uncached(query: &ListQuery) -> impl Sized {
+        let sql = ListSql::new(query, DIALECT);
         let base = sql.base();
         let select = sql.build(&sql.select(&base).unwrap());
         let count = sql.count(&base).unwrap().build();
         (select, count)
-    };
-    let cache = SqlCache::new(CacheCapacity::default());
-    let base = BaseStatement::for_resource(res, dialect);
-    cache.statements(&query, &base).unwrap();
-    group.bench_function("listquery: SELECT+COUNT uncached", |b| {
-        b.iter(|| uncached(black_box(&query)))
-    });
-    group.bench_function("listquery: SELECT+COUNT cached", |b| {
-        b.iter(|| cache.statements(black_box(&query), &base).unwrap())
-    });
-    group.bench_function("listquery: pipeline uncached", |b| {
-        b.iter(|| uncached(&ListQuery::parse(black_box(raw), res, options).unwrap()))
-    });
-    group.bench_function("listquery: pipeline cached", |b| {
-        b.iter(|| {
-            let query = ListQuery::parse(black_box(raw), res, options).unwrap();
-            cache.statements(&query, &base).unwrap()
-        })
-    });
-    group.bench_function("listquery: pipeline cached, base per request", |b| {
-        b.iter(|| {
-            let query = ListQuery::parse(black_box(raw), res, options).unwrap();
-            let base = BaseStatement::for_resource(res, dialect);
-            cache.statements(&query, &base).unwrap()
-        })
-    });
+    }
 
-    let page_options = PageOptions::new("https://api.example.com/v1/invoices").unwrap();
-    let per_page = query.pagination().unwrap().per_page;
-    group.bench_function("listquery: envelope to JSON", |b| {
-        b.iter(|| {
-            let rows: Vec<InvoiceRow> = (0..per_page)
-                .map(|i| InvoiceRow {
-                    id: i64::try_from(i).unwrap(),
-                    number: "RE-2024-0001",
-                    status: "paid",
-                    amount: Decimal::new(12_350, 2),
-                })
-                .collect();
-            let totals = PageTotals::new(1_000);
-            let response =
-                ListResponse::new(black_box(&query), rows, Some(totals), &page_options).unwrap();
-            serde_json::to_string(&response).unwrap()
-        })
-    });
+    fn parse(&self) -> ListQuery {
+        ListQuery::parse(black_box(self.raw), self.res, self.options).unwrap()
+    }
+
+    /// One iteration of `BENCHES[which]`.
+    fn run(&self, which: usize) {
+        let raw = black_box(self.raw);
+        match which {
+            0 => drop(black_box(form_urlencoded_tokenise(raw))),
+            1 => drop(black_box(hand_parse(raw))),
+            2 => {
+                let conditions = hand_conditions(black_box(&self.hand));
+                black_box(hand_select(&self.hand, conditions).build(PostgresQueryBuilder));
+            }
+            3 => {
+                let count = hand_count(hand_conditions(black_box(&self.hand)));
+                black_box(count.build(PostgresQueryBuilder));
+            }
+            4 => drop(black_box(hand_pipeline(raw))),
+            5 => drop(black_box(parse_query(raw, &self.config).unwrap())),
+            6 => drop(black_box(self.parse())),
+            7 => drop(black_box(Self::uncached(black_box(&self.query)))),
+            8 => {
+                let statements = self.cache.statements(black_box(&self.query), &self.base);
+                drop(black_box(statements.unwrap()));
+            }
+            9 => drop(black_box(Self::uncached(&self.parse()))),
+            10 => {
+                let statements = self.cache.statements(&self.parse(), &self.base);
+                drop(black_box(statements.unwrap()));
+            }
+            11 => {
+                let base = BaseStatement::for_resource(self.res, DIALECT);
+                drop(black_box(
+                    self.cache.statements(&self.parse(), &base).unwrap(),
+                ));
+            }
+            12 => drop(black_box(self.envelope())),
+            _ => unreachable!("no benchmark {which}"),
+        }
+    }
+
+    /// The page's rows in the envelope, serialized.
+    fn envelope(&self) -> String {
+        let per_page = self.query.pagination().unwrap().per_page;
+        let rows: Vec<InvoiceRow> = (0..per_page)
+            .map(|i| InvoiceRow {
+                id: i64::try_from(i).unwrap(),
+                number: "RE-2024-0001",
+                status: "paid",
+                amount: Decimal::new(12_350, 2),
+            })
+            .collect();
+        let totals = PageTotals::new(1_000);
+        let response = ListResponse::new(
+            black_box(&self.query),
+            rows,
+            Some(totals),
+            &self.page_options,
+        )
+        .unwrap();
+        serde_json::to_string(&response).unwrap()
+    }
 }
+
+const INPUTS: [(&str, &str); 3] = [("Q1", Q1), ("Q2", Q2), ("Q3", Q3)];
 
 fn pipeline(c: &mut Criterion) {
     let res = invoices();
-    for (name, raw) in [("Q1", Q1), ("Q2", Q2), ("Q3", Q3)] {
+    for (name, raw) in INPUTS {
+        let input = Input::new(raw, &res);
         let mut group = c.benchmark_group(name);
-        bench_input(&mut group, raw, &res);
+        for (which, bench) in BENCHES.iter().enumerate() {
+            group.bench_function(*bench, |b| b.iter(|| input.run(which)));
+        }
         group.finish();
     }
 }
 
+/// `LISTQUERY_BENCH_ITERATIONS="Q2/listquery: parse+validate=1000"` runs one
+/// benchmark that many times and exits, without criterion: under
+/// `valgrind --tool=callgrind`, the difference of two counts gives exact,
+/// reproducible instructions per iteration.
+fn run_fixed(spec: &str) {
+    let (name, count) = spec.rsplit_once('=').expect("NAME=ITERATIONS");
+    let (group, bench) = name.split_once('/').expect("Qn/benchmark");
+    let raw = INPUTS
+        .iter()
+        .find(|(q, _)| *q == group)
+        .expect("Q1, Q2 or Q3")
+        .1;
+    let which = BENCHES
+        .iter()
+        .position(|b| *b == bench)
+        .expect("a benchmark name");
+    let res = invoices();
+    let input = Input::new(raw, &res);
+    for _ in 0..count.parse::<u64>().expect("a number of iterations") {
+        input.run(which);
+    }
+}
+
 criterion_group!(benches, pipeline);
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("LISTQUERY_BENCH_ITERATIONS") {
+        Ok(spec) => run_fixed(&spec),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}
