@@ -215,7 +215,7 @@ impl fmt::Display for ValueProblem {
 #[non_exhaustive]
 pub enum ParseError {
     /// A key or value with a bad `%` escape, non-UTF-8 bytes or a control character.
-    #[error("{parameter}: {problem} at byte {offset}")]
+    #[error("{parameter}: {problem} (at byte {offset})")]
     InvalidEncoding {
         /// The parameter, as much of its key as could be decoded.
         parameter: String,
@@ -247,7 +247,7 @@ pub enum ParseError {
         parameter: String,
     },
     /// A sort list that does not follow the grammar.
-    #[error("{parameter}: {problem} at byte {offset} of {value:?}")]
+    #[error("{parameter}: {problem} (at byte {offset} of {value:?})")]
     InvalidSort {
         /// The parameter (`sort`).
         parameter: String,
@@ -259,7 +259,7 @@ pub enum ParseError {
         problem: SortProblem,
     },
     /// A filter value list that does not follow the grammar.
-    #[error("{parameter}: {problem} at byte {offset} of {value:?}")]
+    #[error("{parameter}: {problem} (at byte {offset} of {value:?})")]
     InvalidValue {
         /// The parameter (`filter[name]`).
         parameter: String,
