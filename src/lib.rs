@@ -112,5 +112,9 @@ pub use validate::{
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(doctest)]
+#[doc = include_str!("../docs/performance.md")]
+struct PerformanceDoctests;
+
 /// The timestamp format of the seed API: `YYYY-MM-DD HH:MM:SS` (UTC).
 pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
