@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 pub struct Limits {
     /// Raw query length in bytes (default 8192).
     pub max_query_len: usize,
-    /// Number of non-empty `key=value` pairs (default 64).
+    /// Number of non-empty `key=value` pairs (default 64); one plain `page`
+    /// pair is not counted, so the page URLs built from an accepted request
+    /// (which add `page`) are accepted too.
     pub max_params: usize,
     /// Number of filters, counting each field + operator pair (default 20).
     pub max_filters: usize,

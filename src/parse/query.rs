@@ -69,7 +69,14 @@ pub fn parse_query_partial<'a>(
     }
     let pairs = raw.split('&').filter(|p| !p.is_empty());
     let count = pairs.clone().count();
-    if count > limits.max_params {
+    // One plain `page` pair is not counted: page URLs add it to a request that
+    // had none, and every URL the envelope emits must parse again.
+    let page_pairs = pairs
+        .clone()
+        .filter(|p| p.split_once('=').map_or(*p, |(k, _)| k) == config.names.page)
+        .count()
+        .min(1);
+    if count - page_pairs > limits.max_params {
         let error = ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::Params,
