@@ -19,29 +19,9 @@ use std::sync::Arc;
 use listquery::{ErrorCode, ListQuery, RequestOptions, Resource, Role, Schema};
 use serde_json::Value as Json;
 
-fn expand(query: &str) -> String {
-    let mut out = String::new();
-    let mut rest = query;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        let inner = &rest[open + 1..close];
-        match inner
-            .rsplit_once('*')
-            .and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?)))
-        {
-            Some((text, n)) => {
-                out.push_str(&rest[..open]);
-                out.push_str(&text.repeat(n));
-            }
-            None => out.push_str(&rest[..=close]),
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
+#[path = "support/corpus_query.rs"]
+mod corpus_query;
+use corpus_query::expand;
 
 fn options(case: &Json) -> RequestOptions {
     let role = match case["role"].as_str().unwrap_or("admin") {

@@ -12,6 +12,9 @@
     clippy::panic
 )]
 
+#[path = "support/corpus_query.rs"]
+mod corpus_query;
+use corpus_query::expand;
 use std::collections::{BTreeSet, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -569,30 +572,6 @@ fn metadata_sums_equal_sql_on_the_same_file() {
         .ok("empty set");
     assert_eq!(none["metadata"]["total_amount"], "0.00");
     assert_eq!(none["total"], 0);
-}
-
-/// `{TEXT*N}` repeats TEXT N times, as in the corpus harness.
-fn expand(query: &str) -> String {
-    let mut out = String::new();
-    let mut rest = query;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        match rest[open + 1..close]
-            .rsplit_once('*')
-            .and_then(|(t, n)| Some((t, n.parse::<usize>().ok()?)))
-        {
-            Some((text, n)) => {
-                out.push_str(&rest[..open]);
-                out.push_str(&text.repeat(n));
-            }
-            None => out.push_str(&rest[..=close]),
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Percent-encodes what cannot stand in an HTTP request line; listquery
