@@ -132,7 +132,6 @@ impl ListSql<'_> {
             .reset_limit()
             .reset_offset()
             .expr_as(Func::count(Expr::col(Asterisk)), Alias::new(TOTAL_ALIAS));
-        self.apply_filters(&mut statement)?;
         let mut columns = Vec::new();
         let mut aggregates = Vec::new();
         if self.query.metadata() {
@@ -146,7 +145,9 @@ impl ListSql<'_> {
                 aggregates.push(plan);
             }
         }
-        self.check_bound_values(&statement)?;
+        let before = super::count_values(self.dialect, &statement);
+        self.apply_filters(&mut statement)?;
+        self.check_bound_values(&statement, before)?;
         Ok(CountQuery {
             dialect: self.dialect,
             statement,
