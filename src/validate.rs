@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 
 use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
-use crate::parse::{self, ParseConfig, RawParam, RawParamKind, RawQuery, SortDirection};
+use crate::parse::{
+    self, FilterParam, Param, ParamKind, ParamSink, ParseConfig, RawQuery, SortDirection, SortKeys,
+};
 use crate::schema::{FieldId, FieldType, FilterOp, NullsOrder, Resource};
 
 /// Who is asking, for the pagination default (SPEC §4). listquery does no
@@ -249,9 +251,11 @@ impl ListQuery {
             limits: resource.limits(),
             strict: options.strict,
         };
-        let (raw, parse_errors) = parse::parse_query_partial(raw, &config);
-        // By value: decoded (owned) texts move into the typed values uncopied.
-        let validated = Validator::new(resource, options).run(raw);
+        // Each parameter is validated as the scanner finds it: decoded text
+        // lives in the scanner's buffers, and only typed values are kept.
+        let mut validator = Validator::new(resource, options);
+        let parse_errors = parse::scan_query(raw, &config, &mut validator);
+        let validated = validator.finish();
         if parse_errors.is_empty() {
             return validated;
         }
@@ -268,7 +272,12 @@ impl ListQuery {
         resource: &Arc<Resource>,
         options: RequestOptions,
     ) -> Result<ListQuery, QueryErrors> {
-        Validator::new(resource, options).run(raw.clone())
+        let mut validator = Validator::new(resource, options);
+        validator.start(raw.params.len());
+        for param in &raw.params {
+            validator.param(param.as_param());
+        }
+        validator.finish()
     }
 
     /// The resource queried.
@@ -498,10 +507,80 @@ fn arity_text(op: FilterOp) -> String {
     }
 }
 
+/// A `metadata` value: empty, `1` or `true` asks; `0` or `false` does not.
+fn metadata_flag(key: &str, value: &str) -> Result<bool, ValidationError> {
+    match value {
+        "" | "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        other => Err(ValidationError::InvalidValue {
+            parameter: key.to_owned(),
+            value: other.to_owned(),
+            expected: "a flag: empty, 1 or true to ask for metadata (0 or false not to)".into(),
+        }),
+    }
+}
+
+/// A `page`, `per_page` or `metadata` value, read when it comes and judged
+/// once the whole request is known (errors keep the order of SPEC §8).
+type Deferred<T> = Option<Result<T, ValidationError>>;
+
 struct Validator<'r> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
     errors: Vec<QueryError>,
+    filters: Vec<Filter>,
+    client_sort: Vec<SortKey>,
+    params: Vec<ListParam>,
+    extra: Vec<(String, String)>,
+    page: Deferred<u64>,
+    per_page: Deferred<u64>,
+    metadata: Deferred<bool>,
+}
+
+impl parse::ParamSink for Validator<'_> {
+    fn start(&mut self, pairs: usize) {
+        self.params.reserve(pairs);
+    }
+
+    fn param(&mut self, param: Param<'_>) {
+        let Param { key, value, kind } = param;
+        match kind {
+            ParamKind::Sort(keys) => {
+                if keys.len() > 0 {
+                    self.client_sort = self.sort(key, keys);
+                    self.params.push(ListParam::Sort);
+                }
+            }
+            ParamKind::Filter(raw_filter) => {
+                if let Some(filter) = self.filter(key, raw_filter) {
+                    if self.filters.is_empty() {
+                        self.filters
+                            .reserve(self.params.capacity() - self.params.len());
+                    }
+                    self.params.push(ListParam::Filter(self.filters.len()));
+                    self.filters.push(filter);
+                }
+            }
+            ParamKind::Page => {
+                self.page = Some(self.page_number(key, value));
+                self.params.push(ListParam::Page);
+            }
+            ParamKind::PerPage => {
+                self.per_page = Some(self.page_size(key, value));
+                self.params.push(ListParam::PerPage);
+            }
+            ParamKind::Metadata => {
+                self.metadata = Some(metadata_flag(key, value));
+                self.params.push(ListParam::Metadata);
+            }
+            ParamKind::Cursor => self.fail(ValidationError::InvalidPage {
+                parameter: key.to_owned(),
+                value: value.to_owned(),
+                max: u64::MAX,
+            }),
+            ParamKind::Other => self.extra.push((key.to_owned(), value.to_owned())),
+        }
+    }
 }
 
 impl<'r> Validator<'r> {
@@ -510,6 +589,13 @@ impl<'r> Validator<'r> {
             resource,
             options,
             errors: Vec::new(),
+            filters: Vec::new(),
+            client_sort: Vec::new(),
+            params: Vec::new(),
+            extra: Vec::new(),
+            page: None,
+            per_page: None,
+            metadata: None,
         }
     }
 
@@ -517,91 +603,45 @@ impl<'r> Validator<'r> {
         self.errors.push(QueryError::Validation(e));
     }
 
-    fn run(mut self, raw: RawQuery<'_>) -> Result<ListQuery, QueryErrors> {
-        let resource = self.resource;
-        let mut filters = Vec::new();
-        let mut client_sort = Vec::new();
-        let mut params = Vec::new();
-        let mut extra = Vec::new();
-        let (mut page, mut per_page, mut metadata) = (None, None, None);
-
-        for param in raw.params {
-            match param.kind {
-                RawParamKind::Sort(ref keys) => {
-                    if !keys.is_empty() {
-                        client_sort = self.sort(&param.key, keys);
-                        params.push(ListParam::Sort);
-                    }
-                }
-                RawParamKind::Filter(raw_filter) => {
-                    if let Some(filter) = self.filter(&param.key, raw_filter) {
-                        params.push(ListParam::Filter(filters.len()));
-                        filters.push(filter);
-                    }
-                }
-                RawParamKind::Page => {
-                    page = Some(param);
-                    params.push(ListParam::Page);
-                }
-                RawParamKind::PerPage => {
-                    per_page = Some(param);
-                    params.push(ListParam::PerPage);
-                }
-                RawParamKind::Metadata => {
-                    metadata = Some(param);
-                    params.push(ListParam::Metadata);
-                }
-                RawParamKind::Cursor => self.fail(ValidationError::InvalidPage {
-                    parameter: param.key.clone().into_owned(),
-                    value: param.value.clone().into_owned(),
-                    max: u64::MAX,
-                }),
-                RawParamKind::Other => {
-                    extra.push((
-                        param.key.clone().into_owned(),
-                        param.value.clone().into_owned(),
-                    ));
-                }
-            }
-        }
-
-        let pagination = self.pagination(page.as_ref(), per_page.as_ref());
-        let metadata = self.metadata(metadata.as_ref(), pagination.is_some());
+    /// The request after its last parameter.
+    fn finish(mut self) -> Result<ListQuery, QueryErrors> {
+        let pagination = self.pagination();
+        let metadata = self.metadata(pagination.is_some());
+        let client_sort = std::mem::take(&mut self.client_sort);
         let sort = self.effective_sort(client_sort);
-        self.bound_values(&filters, pagination.is_some());
-
+        self.bound_values(pagination.is_some());
         if !self.errors.is_empty() {
             return Err(QueryErrors(self.errors));
         }
         Ok(ListQuery {
-            resource: Arc::clone(resource),
-            filters,
+            resource: Arc::clone(self.resource),
+            filters: self.filters,
             sort,
             pagination,
             metadata,
-            params,
-            extra,
+            params: self.params,
+            extra: self.extra,
         })
     }
 
-    fn sort(&mut self, parameter: &str, keys: &[parse::RawSortKey<'_>]) -> Vec<SortKey> {
+    fn sort(&mut self, parameter: &str, keys: SortKeys<'_>) -> Vec<SortKey> {
         let resource = self.resource;
+        // Room for the tie-breaker too.
         let mut sort = Vec::with_capacity(keys.len() + 1);
-        for key in keys {
-            match resource.field_id(&key.field) {
-                Some(id) if resource.field(id).sortable() => sort.push(SortKey {
-                    field: id,
-                    direction: key.direction,
-                    nulls: resource.field(id).nulls(),
-                    origin: SortOrigin::Request,
-                }),
-                _ => self.fail(ValidationError::SortNotAllowed {
-                    parameter: parameter.to_owned(),
-                    field: key.field.clone().into_owned(),
-                    allowed: resource.sortable_fields(),
-                }),
-            }
-        }
+        let errors = &mut self.errors;
+        keys.for_each(|key| match resource.field_id(&key.field) {
+            Some(id) if resource.field(id).sortable() => sort.push(SortKey {
+                field: id,
+                direction: key.direction,
+                nulls: resource.field(id).nulls(),
+                origin: SortOrigin::Request,
+            }),
+            _ => errors.push(QueryError::Validation(ValidationError::SortNotAllowed {
+                parameter: parameter.to_owned(),
+                field: key.field.into_owned(),
+                allowed: resource.sortable_fields(),
+            })),
+        });
         sort
     }
 
@@ -633,30 +673,26 @@ impl<'r> Validator<'r> {
         sort
     }
 
-    fn filter(&mut self, parameter: &str, raw: parse::RawFilter<'_>) -> Option<Filter> {
+    fn filter(&mut self, parameter: &str, raw: FilterParam<'_>) -> Option<Filter> {
         let resource = self.resource;
-        let id = match resource.field_id(&raw.field) {
+        let id = match resource.field_id(raw.field) {
             Some(id) if !resource.field(id).filter_ops().is_empty() => id,
             _ => {
                 self.fail(ValidationError::FilterNotAllowed {
                     parameter: parameter.to_owned(),
-                    field: raw.field.clone().into_owned(),
+                    field: raw.field.to_owned(),
                     allowed: resource.filterable_fields(),
                 });
                 return None;
             }
         };
         let field = resource.field(id);
-        let op = match raw
-            .op
-            .as_deref()
-            .map_or(Some(FilterOp::Eq), FilterOp::from_name)
-        {
+        let op = match raw.op.map_or(Some(FilterOp::Eq), FilterOp::from_name) {
             Some(op) if field.filter_ops().contains(op) => op,
             _ => {
                 self.fail(ValidationError::OperatorNotAllowed {
                     parameter: parameter.to_owned(),
-                    operator: raw.op.as_deref().unwrap_or("eq").to_owned(),
+                    operator: raw.op.unwrap_or("eq").to_owned(),
                     allowed: field
                         .filter_ops()
                         .iter()
@@ -679,7 +715,7 @@ impl<'r> Validator<'r> {
         }
         let mut values = Vec::with_capacity(count);
         let mut ok = true;
-        for raw_value in raw.values {
+        raw.values.for_each(|raw_value| {
             let text = raw_value.text;
             let typed = if op == FilterOp::Null {
                 match text.as_ref() {
@@ -701,14 +737,15 @@ impl<'r> Validator<'r> {
                     } else {
                         expected_text(field.ty())
                     };
-                    self.fail(ValidationError::InvalidValue {
-                        parameter: parameter.to_owned(),
-                        value: text.into_owned(),
-                        expected,
-                    });
+                    self.errors
+                        .push(QueryError::Validation(ValidationError::InvalidValue {
+                            parameter: parameter.to_owned(),
+                            value: text.into_owned(),
+                            expected,
+                        }));
                 }
             }
-        }
+        });
         ok.then_some(Filter {
             field: id,
             op,
@@ -716,39 +753,49 @@ impl<'r> Validator<'r> {
         })
     }
 
-    fn pagination(
-        &mut self,
-        page: Option<&RawParam<'_>>,
-        per_page: Option<&RawParam<'_>>,
-    ) -> Option<Pagination> {
+    /// A `page` value: strict, or resolved the way Laravel does.
+    fn page_number(&self, key: &str, value: &str) -> Result<u64, ValidationError> {
+        if self.options.lenient_page {
+            return Ok(resolve_page_leniently(Some(value)));
+        }
+        positive_integer(value).ok_or_else(|| ValidationError::InvalidPage {
+            parameter: key.to_owned(),
+            value: value.to_owned(),
+            max: u64::MAX,
+        })
+    }
+
+    /// A `per_page` value: `1..=max_per_page`.
+    fn page_size(&self, key: &str, value: &str) -> Result<u64, ValidationError> {
+        let max = self.resource.max_per_page();
+        positive_integer(value)
+            .filter(|&n| n <= max)
+            .ok_or_else(|| ValidationError::InvalidPerPage {
+                parameter: key.to_owned(),
+                value: value.to_owned(),
+                max,
+            })
+    }
+
+    fn pagination(&mut self) -> Option<Pagination> {
+        let (page, per_page) = (self.page.take(), self.per_page.take());
         if page.is_none() && per_page.is_none() && !self.options.paginate_by_default {
             return None;
         }
         let resource = self.resource;
-        let page_number = match page {
-            None => Some(1),
-            Some(p) if self.options.lenient_page => Some(resolve_page_leniently(Some(&p.value))),
-            Some(p) => positive_integer(&p.value).or_else(|| {
-                self.fail(ValidationError::InvalidPage {
-                    parameter: p.key.clone().into_owned(),
-                    value: p.value.clone().into_owned(),
-                    max: u64::MAX,
-                });
+        let page_number = match page.unwrap_or(Ok(1)) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.fail(e);
                 None
-            }),
+            }
         };
-        let size = match per_page {
-            None => Some(resource.per_page()),
-            Some(p) => positive_integer(&p.value)
-                .filter(|&n| n <= resource.max_per_page())
-                .or_else(|| {
-                    self.fail(ValidationError::InvalidPerPage {
-                        parameter: p.key.clone().into_owned(),
-                        value: p.value.clone().into_owned(),
-                        max: resource.max_per_page(),
-                    });
-                    None
-                }),
+        let size = match per_page.unwrap_or(Ok(resource.per_page())) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
         };
         let (page_number, size) = (page_number?, size?);
         let max = resource.limits().max_offset;
@@ -760,10 +807,7 @@ impl<'r> Validator<'r> {
             }),
             None => {
                 self.fail(ValidationError::OffsetTooLarge {
-                    parameter: page.map_or_else(
-                        || resource.params().page.clone(),
-                        |p| p.key.clone().into_owned(),
-                    ),
+                    parameter: resource.params().page.clone(),
                     page: page_number,
                     per_page: size,
                     max,
@@ -773,24 +817,16 @@ impl<'r> Validator<'r> {
         }
     }
 
-    fn metadata(&mut self, param: Option<&RawParam<'_>>, paginated: bool) -> bool {
-        let Some(param) = param else { return false };
-        let asked = match param.value.as_ref() {
-            "" | "1" | "true" => true,
-            "0" | "false" => false,
-            other => {
-                self.fail(ValidationError::InvalidValue {
-                    parameter: param.key.clone().into_owned(),
-                    value: other.to_owned(),
-                    expected: "a flag: empty, 1 or true to ask for metadata (0 or false not to)"
-                        .into(),
-                });
+    fn metadata(&mut self, paginated: bool) -> bool {
+        let asked = match self.metadata.take() {
+            None | Some(Ok(false)) => return false,
+            Some(Err(e)) => {
+                self.fail(e);
                 return false;
             }
+            Some(Ok(true)) => true,
         };
-        if !asked {
-            return false;
-        }
+        debug_assert!(asked);
         let reason = if self.resource.aggregates().is_empty() {
             Some(format!(
                 "the {} endpoint offers no metadata (aggregates)",
@@ -806,7 +842,7 @@ impl<'r> Validator<'r> {
         };
         if let Some(reason) = reason {
             self.fail(ValidationError::MetadataUnavailable {
-                parameter: param.key.clone().into_owned(),
+                parameter: self.resource.params().metadata.clone(),
                 reason,
             });
             return false;
@@ -815,8 +851,9 @@ impl<'r> Validator<'r> {
     }
 
     /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
-    fn bound_values(&mut self, filters: &[Filter], paginated: bool) {
-        let filter_values: usize = filters
+    fn bound_values(&mut self, paginated: bool) {
+        let filter_values: usize = self
+            .filters
             .iter()
             .filter(|f| f.op != FilterOp::Null)
             .map(|f| f.values.len())

@@ -8,10 +8,7 @@ use std::borrow::Cow;
 
 use nom::IResult;
 use nom::Parser;
-use nom::bytes::complete::{take_till, take_while};
-use nom::character::complete::{char, one_of, satisfy};
-use nom::combinator::{opt, recognize};
-use nom::multi::many0;
+use nom::character::complete::char;
 use nom::sequence::delimited;
 
 use crate::error::{SortProblem, ValueProblem};
@@ -21,21 +18,32 @@ use crate::parse::{RawSortKey, RawValue, SortDirection};
 
 /// `direction = ("-" | "+")?` — `+` arrives only when sent as `%2B`.
 fn direction(input: &str) -> IResult<&str, SortDirection> {
-    opt(one_of("+-"))
-        .map(|sign| match sign {
-            Some('-') => SortDirection::Desc,
-            _ => SortDirection::Asc,
-        })
-        .parse(input)
+    let rest = || input.get(1..).unwrap_or_default();
+    Ok(match input.as_bytes().first() {
+        Some(b'-') => (rest(), SortDirection::Desc),
+        Some(b'+') => (rest(), SortDirection::Asc),
+        _ => (input, SortDirection::Asc),
+    })
 }
 
-/// `field_name = [A-Za-z_][A-Za-z0-9_]*`
+/// `field_name = [A-Za-z_][A-Za-z0-9_]*` (ASCII, so matched on bytes).
 pub(crate) fn field_name(input: &str) -> IResult<&str, &str> {
-    recognize((
-        satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
-        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let bytes = input.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|b| word(b) && !b.is_ascii_digit())
+    {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::AlphaNumeric,
+        )));
+    }
+    let n = bytes.iter().take_while(|b| word(b)).count();
+    Ok((
+        input.get(n..).unwrap_or_default(),
+        input.get(..n).unwrap_or_default(),
     ))
-    .parse(input)
 }
 
 /// `sort_key = direction field_name`
@@ -59,28 +67,78 @@ fn sort_key(input: &str) -> IResult<&str, (SortDirection, &str)> {
 /// assert!(parse_sort_list("name,,id").is_err());
 /// ```
 pub fn parse_sort_list(value: &str) -> Result<Vec<RawSortKey<'_>>, (usize, SortProblem)> {
-    let offset_of = |rest: &str| value.len() - rest.len();
     let mut keys: Vec<RawSortKey<'_>> = Vec::new();
-    let mut rest = value;
-    loop {
-        let offset = offset_of(rest);
-        let (after, (direction, field)) = match sort_key(rest) {
-            Ok(ok) => ok,
-            Err(_) => return Err(sort_key_problem(rest, offset)),
-        };
-        if keys.iter().any(|k| k.field == field) {
-            return Err((offset, SortProblem::DuplicateField(field.to_owned())));
+    let mut rest = Some(value);
+    while let Some(r) = rest {
+        let (key, next) = sort_item(value, r)?;
+        if keys.iter().any(|k| k.field == key.field) {
+            return Err((
+                key.offset,
+                SortProblem::DuplicateField(key.field.into_owned()),
+            ));
         }
-        keys.push(RawSortKey {
-            field: Cow::Borrowed(field),
-            direction,
-            offset,
-        });
-        match after.chars().next() {
-            None => return Ok(keys),
-            Some(',') => rest = after.get(1..).unwrap_or_default(),
-            Some(c) => return Err((offset_of(after), SortProblem::BadCharacter(c))),
+        keys.push(key);
+        rest = next?;
+    }
+    Ok(keys)
+}
+
+/// What follows a sort key: the rest after its comma, `None` at the end of
+/// the list, or what is wrong with the character after it.
+pub(crate) type SortNext<'v> = Result<Option<&'v str>, (usize, SortProblem)>;
+
+/// `sort_key` at `rest`, a suffix of the list `value`, and what follows it:
+/// one step of `sort_list`. Duplicates are the caller's to find, before it
+/// looks at what follows (`a,a-b` is a duplicate, not a bad `-`).
+pub(crate) fn sort_item<'v>(
+    value: &'v str,
+    rest: &'v str,
+) -> Result<(RawSortKey<'v>, SortNext<'v>), (usize, SortProblem)> {
+    let offset_of = |rest: &str| value.len() - rest.len();
+    let offset = offset_of(rest);
+    let (after, (direction, field)) = match sort_key(rest) {
+        Ok(ok) => ok,
+        Err(_) => return Err(sort_key_problem(rest, offset)),
+    };
+    let key = RawSortKey {
+        field: Cow::Borrowed(field),
+        direction,
+        offset,
+    };
+    let next = match after.chars().next() {
+        None => Ok(None),
+        Some(',') => Ok(Some(after.get(1..).unwrap_or_default())),
+        Some(c) => Err((offset_of(after), SortProblem::BadCharacter(c))),
+    };
+    Ok((key, next))
+}
+
+/// The keys of a sort list that [`sort_item`] has already accepted whole,
+/// parsed again on demand.
+#[derive(Debug, Clone)]
+pub(crate) struct SortItems<'v> {
+    value: &'v str,
+    rest: Option<&'v str>,
+}
+
+impl<'v> SortItems<'v> {
+    /// The keys of `value`, which must be a valid list (else they stop early);
+    /// none for an empty value.
+    pub(crate) fn new(value: &'v str) -> Self {
+        Self {
+            value,
+            rest: (!value.is_empty()).then_some(value),
         }
+    }
+}
+
+impl<'v> Iterator for SortItems<'v> {
+    type Item = RawSortKey<'v>;
+
+    fn next(&mut self) -> Option<RawSortKey<'v>> {
+        let (key, next) = sort_item(self.value, self.rest?).ok()?;
+        self.rest = next.ok().flatten();
+        Some(key)
     }
 }
 
@@ -102,47 +160,58 @@ fn sort_key_problem(rest: &str, offset: usize) -> (usize, SortProblem) {
 // --------------------------------------------------------------- value list
 
 /// `bare = [^,"]*` (trimmed of spaces by the caller, and must not be empty).
+/// The delimiters are ASCII, so the search runs on bytes.
 fn bare(input: &str) -> IResult<&str, &str> {
-    take_till(|c| c == ',' || c == '"').parse(input)
+    // Items are short: a plain loop beats a vectorized search's set-up.
+    let end = input
+        .bytes()
+        .position(|b| b == b',' || b == b'"')
+        .unwrap_or(input.len());
+    Ok((
+        input.get(end..).unwrap_or_default(),
+        input.get(..end).unwrap_or_default(),
+    ))
 }
 
 /// The inside of `quoted = '"' ( [^"\\] | '\\' ["\\] )* '"'`, up to (not
 /// including) the closing quote. Borrows when there is no escape.
 fn quoted_body(input: &str) -> Result<(&str, Cow<'_, str>), (usize, ValueProblem)> {
+    let bytes = input.as_bytes();
     let mut owned: Option<String> = None;
-    let mut chars = input.char_indices();
     let mut run_start = 0;
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => {
-                let run = input.get(run_start..i).unwrap_or_default();
-                let text = match owned {
-                    Some(mut s) => {
-                        s.push_str(run);
-                        Cow::Owned(s)
-                    }
-                    None => Cow::Borrowed(run),
-                };
-                return Ok((input.get(i + 1..).unwrap_or_default(), text));
-            }
-            '\\' => {
-                let s = owned.get_or_insert_with(String::new);
-                s.push_str(input.get(run_start..i).unwrap_or_default());
-                match chars.next() {
-                    Some((_, e @ ('"' | '\\'))) => s.push(e),
-                    _ => return Err((i, ValueProblem::BadEscape)),
+    loop {
+        let rest = bytes.get(run_start..).unwrap_or_default();
+        let Some(at) = memchr::memchr2(b'"', b'\\', rest).map(|at| run_start + at) else {
+            return Err((input.len(), ValueProblem::UnterminatedQuote));
+        };
+        let run = input.get(run_start..at).unwrap_or_default();
+        if bytes.get(at) == Some(&b'"') {
+            let text = match owned {
+                Some(mut s) => {
+                    s.push_str(run);
+                    Cow::Owned(s)
                 }
-                run_start = i + 2;
-            }
-            _ => {}
+                None => Cow::Borrowed(run),
+            };
+            return Ok((input.get(at + 1..).unwrap_or_default(), text));
         }
+        let s = owned.get_or_insert_with(String::new);
+        s.push_str(run);
+        match bytes.get(at + 1) {
+            Some(&e @ (b'"' | b'\\')) => s.push(char::from(e)),
+            _ => return Err((at, ValueProblem::BadEscape)),
+        }
+        run_start = at + 2;
     }
-    Err((input.len(), ValueProblem::UnterminatedQuote))
 }
 
 /// Skips the spaces around items.
 fn spaces(input: &str) -> IResult<&str, &str> {
-    take_while(|c| c == ' ').parse(input)
+    let n = input.bytes().take_while(|&b| b == b' ').count();
+    Ok((
+        input.get(n..).unwrap_or_default(),
+        input.get(..n).unwrap_or_default(),
+    ))
 }
 
 /// Parses a filter value list (`paid,"Smith, John"`), after percent-decoding:
@@ -160,45 +229,58 @@ fn spaces(input: &str) -> IResult<&str, &str> {
 /// assert!(parse_value_list("paid,,sent").is_err());
 /// ```
 pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueProblem)> {
-    let offset_of = |rest: &str| value.len() - rest.len();
     // At most one item per comma, plus one: no regrowth.
     let mut items = Vec::with_capacity(value.bytes().filter(|&b| b == b',').count() + 1);
-    let mut rest = value;
-    loop {
-        let (after_spaces, _) = spaces(rest).unwrap_or((rest, ""));
-        let after_item = if let Ok((body, _)) = char::<&str, ()>('"').parse(after_spaces) {
-            let quote_at = offset_of(after_spaces);
-            let (after, text) = quoted_body(body).map_err(|(i, problem)| match problem {
-                ValueProblem::UnterminatedQuote => (quote_at, problem),
-                _ => (quote_at + 1 + i, problem),
-            })?;
-            items.push(RawValue {
-                text,
-                quoted: true,
-                offset: quote_at,
-            });
-            spaces(after).map_or(after, |(a, _)| a)
-        } else {
-            let (after, raw) = bare(rest).unwrap_or((rest, rest));
-            let text = raw.trim_matches(' ');
-            if after.starts_with('"') {
-                return Err((offset_of(after), ValueProblem::StrayQuote));
-            }
-            if text.is_empty() {
-                return Err((offset_of(rest), ValueProblem::EmptyItem));
-            }
-            items.push(RawValue {
-                text: Cow::Borrowed(text),
-                quoted: false,
-                offset: offset_of(after_spaces),
-            });
-            after
+    let mut rest = Some(value);
+    while let Some(r) = rest {
+        let (item, next) = value_item(value, r)?;
+        items.push(item);
+        rest = next;
+    }
+    Ok(items)
+}
+
+/// `item` at `rest`, a suffix of the list `value`, and what follows its comma
+/// (`None` when it ends the list): one step of `list = item ("," item)*`.
+pub(crate) fn value_item<'v>(
+    value: &'v str,
+    rest: &'v str,
+) -> Result<(RawValue<'v>, Option<&'v str>), (usize, ValueProblem)> {
+    let offset_of = |rest: &str| value.len() - rest.len();
+    let (after_spaces, _) = spaces(rest).unwrap_or((rest, ""));
+    let (item, after_item) = if let Ok((body, _)) = char::<&str, ()>('"').parse(after_spaces) {
+        let quote_at = offset_of(after_spaces);
+        let (after, text) = quoted_body(body).map_err(|(i, problem)| match problem {
+            ValueProblem::UnterminatedQuote => (quote_at, problem),
+            _ => (quote_at + 1 + i, problem),
+        })?;
+        let item = RawValue {
+            text,
+            quoted: true,
+            offset: quote_at,
         };
-        match after_item.chars().next() {
-            None => return Ok(items),
-            Some(',') => rest = after_item.get(1..).unwrap_or_default(),
-            Some(_) => return Err((offset_of(after_item), ValueProblem::StrayQuote)),
+        (item, spaces(after).map_or(after, |(a, _)| a))
+    } else {
+        // `after_spaces` has no leading spaces left: only trailing ones to trim.
+        let (after, raw) = bare(after_spaces).unwrap_or((after_spaces, after_spaces));
+        let text = raw.trim_end_matches(' ');
+        if after.starts_with('"') {
+            return Err((offset_of(after), ValueProblem::StrayQuote));
         }
+        if text.is_empty() {
+            return Err((offset_of(rest), ValueProblem::EmptyItem));
+        }
+        let item = RawValue {
+            text: Cow::Borrowed(text),
+            quoted: false,
+            offset: offset_of(after_spaces),
+        };
+        (item, after)
+    };
+    match after_item.as_bytes().first() {
+        None => Ok((item, None)),
+        Some(b',') => Ok((item, Some(after_item.get(1..).unwrap_or_default()))),
+        Some(_) => Err((offset_of(after_item), ValueProblem::StrayQuote)),
     }
 }
 
@@ -206,16 +288,31 @@ pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueP
 
 /// `segment = "[" [^\[\]]* "]"`
 fn bracket_segment(input: &str) -> IResult<&str, &str> {
-    delimited(char('['), take_while(|c| c != '[' && c != ']'), char(']')).parse(input)
+    delimited(char('['), not_brackets, char(']')).parse(input)
 }
 
-/// The part of a filter key after the prefix: `segment*`, which must consume
-/// everything. Returns `None` for anything else (`filter[a`, `filter[a]x`).
-pub(crate) fn filter_key_segments(suffix: &str) -> Option<Vec<&str>> {
-    match many0(bracket_segment).parse(suffix) {
-        Ok(("", segments)) => Some(segments),
-        _ => None,
+/// `[^\[\]]*`, on bytes (the brackets are ASCII).
+fn not_brackets(input: &str) -> IResult<&str, &str> {
+    let n = input
+        .bytes()
+        .take_while(|&b| b != b'[' && b != b']')
+        .count();
+    Ok((
+        input.get(n..).unwrap_or_default(),
+        input.get(..n).unwrap_or_default(),
+    ))
+}
+
+/// The part of a filter key after the prefix: `segment segment?`, which must
+/// consume everything: `(FIELD, OP)`. `None` for anything else (`filter`,
+/// `filter[a`, `filter[a]x`, `filter[a][b][c]`).
+pub(crate) fn filter_key_segments(suffix: &str) -> Option<(&str, Option<&str>)> {
+    let (rest, field) = bracket_segment(suffix).ok()?;
+    if rest.is_empty() {
+        return Some((field, None));
     }
+    let (rest, op) = bracket_segment(rest).ok()?;
+    rest.is_empty().then_some((field, Some(op)))
 }
 
 #[cfg(test)]
@@ -303,10 +400,12 @@ mod tests {
 
     #[test]
     fn key_segments() {
-        assert_eq!(filter_key_segments("[a][eq]"), Some(vec!["a", "eq"]));
-        assert_eq!(filter_key_segments(""), Some(vec![]));
-        assert_eq!(filter_key_segments("[]"), Some(vec![""]));
+        assert_eq!(filter_key_segments("[a][eq]"), Some(("a", Some("eq"))));
+        assert_eq!(filter_key_segments("[a]"), Some(("a", None)));
+        assert_eq!(filter_key_segments("[]"), Some(("", None)));
+        assert_eq!(filter_key_segments(""), None);
         assert_eq!(filter_key_segments("[a"), None);
         assert_eq!(filter_key_segments("[a]x"), None);
+        assert_eq!(filter_key_segments("[a][b][c]"), None);
     }
 }

@@ -1,12 +1,18 @@
 //! Splitting a raw query into pairs and classifying them (SPEC §1).
+//!
+//! One scanner, two consumers: [`parse_query`] collects what it finds into a
+//! [`RawQuery`], and validation ([`crate::ListQuery::parse`]) takes each
+//! parameter as it is found ([`ParamSink`]), so that a request is decoded into
+//! two reused buffers and its value lists are never stored as parse results.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::error::ParseError;
+use crate::error::SortProblem;
 use crate::limits::LimitKind;
-use crate::parse::decode::decode_component;
-use crate::parse::grammar::{filter_key_segments, parse_sort_list, parse_value_list};
+use crate::parse::decode::{decode_into, needs_decoding};
+use crate::parse::grammar::{SortItems, filter_key_segments, sort_item, value_item};
 use crate::parse::{
     ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
 };
@@ -56,165 +62,579 @@ pub fn parse_query_partial<'a>(
     raw: &'a str,
     config: &ParseConfig<'_>,
 ) -> (RawQuery<'a>, Vec<ParseError>) {
+    let mut collect = Collect {
+        raw,
+        params: Vec::new(),
+    };
+    let errors = scan_query(raw, config, &mut collect);
+    (
+        RawQuery {
+            params: collect.params,
+        },
+        errors,
+    )
+}
+
+// ------------------------------------------------------------- the scanner
+
+/// One parameter as the scanner hands it to a [`ParamSink`]: its decoded text
+/// is borrowed for the call only (it may sit in a buffer reused by the next pair).
+#[derive(Debug)]
+pub(crate) struct Param<'t> {
+    /// The decoded key.
+    pub(crate) key: &'t str,
+    /// The decoded value.
+    pub(crate) value: &'t str,
+    /// What the key is, with the value checked by its grammar.
+    pub(crate) kind: ParamKind<'t>,
+}
+
+/// [`RawParamKind`], borrowed.
+#[derive(Debug)]
+pub(crate) enum ParamKind<'t> {
+    Sort(SortKeys<'t>),
+    Filter(FilterParam<'t>),
+    Page,
+    PerPage,
+    Metadata,
+    Cursor,
+    Other,
+}
+
+/// The keys of a sort list.
+#[derive(Debug)]
+pub(crate) enum SortKeys<'t> {
+    /// A list the scanner has checked whole, read again key by key.
+    Checked { items: SortItems<'t>, count: usize },
+    /// Keys already parsed into a [`RawParamKind::Sort`].
+    Parsed(&'t [RawSortKey<'t>]),
+}
+
+impl<'t> SortKeys<'t> {
+    /// The number of keys (0 for an empty `sort=`).
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Self::Checked { count, .. } => *count,
+            Self::Parsed(keys) => keys.len(),
+        }
+    }
+
+    /// Calls `each` with every key, in order.
+    pub(crate) fn for_each(self, mut each: impl FnMut(RawSortKey<'t>)) {
+        match self {
+            Self::Checked { items, .. } => items.for_each(each),
+            Self::Parsed(keys) => {
+                for key in keys {
+                    each(RawSortKey {
+                        field: Cow::Borrowed(key.field.as_ref()),
+                        direction: key.direction,
+                        offset: key.offset,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// [`RawFilter`], borrowed.
+#[derive(Debug)]
+pub(crate) struct FilterParam<'t> {
+    pub(crate) field: &'t str,
+    pub(crate) op: Option<&'t str>,
+    pub(crate) values: FilterValues<'t>,
+}
+
+/// The items of a filter's value list.
+#[derive(Debug)]
+pub(crate) enum FilterValues<'t> {
+    /// A list the scanner has checked whole, and where its items are.
+    Checked {
+        value: &'t str,
+        items: &'t [ItemSpan],
+    },
+    /// Items already parsed into a [`RawFilter`].
+    Parsed(&'t [RawValue<'t>]),
+}
+
+impl<'t> FilterValues<'t> {
+    /// The number of items.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Self::Checked { items, .. } => items.len(),
+            Self::Parsed(items) => items.len(),
+        }
+    }
+
+    /// Calls `each` with every item, in order.
+    pub(crate) fn for_each(self, mut each: impl FnMut(RawValue<'t>)) {
+        match self {
+            Self::Checked { value, items } => {
+                for item in items {
+                    each(item.resolve(value));
+                }
+            }
+            Self::Parsed(items) => {
+                for item in items {
+                    each(RawValue {
+                        text: Cow::Borrowed(item.text.as_ref()),
+                        quoted: item.quoted,
+                        offset: item.offset,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Where an item of a checked value list is, so that validation reads it
+/// without parsing the list again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemSpan {
+    /// The item's text in the decoded value (when it has no escapes).
+    text: (usize, usize),
+    quoted: bool,
+    offset: usize,
+    /// For a quoted item with escapes: where its parse starts, to unescape it again.
+    escaped_from: Option<usize>,
+}
+
+impl ItemSpan {
+    fn of(value: &str, from: usize, item: &RawValue<'_>) -> Self {
+        let (text, escaped_from) = match &item.text {
+            Cow::Borrowed(text) => (subslice_range(value, text).unwrap_or_default(), None),
+            Cow::Owned(_) => ((0, 0), Some(from)),
+        };
+        Self {
+            text,
+            quoted: item.quoted,
+            offset: item.offset,
+            escaped_from,
+        }
+    }
+
+    fn resolve<'t>(&self, value: &'t str) -> RawValue<'t> {
+        let unescaped = self
+            .escaped_from
+            .and_then(|from| value_item(value, value.get(from..)?).ok());
+        match unescaped {
+            Some((item, _)) => item,
+            None => RawValue {
+                text: Cow::Borrowed(value.get(self.text.0..self.text.1).unwrap_or_default()),
+                quoted: self.quoted,
+                offset: self.offset,
+            },
+        }
+    }
+}
+
+impl RawParam<'_> {
+    /// This parameter as the scanner would hand it over.
+    pub(crate) fn as_param(&self) -> Param<'_> {
+        let kind = match &self.kind {
+            RawParamKind::Sort(keys) => ParamKind::Sort(SortKeys::Parsed(keys)),
+            RawParamKind::Filter(f) => ParamKind::Filter(FilterParam {
+                field: &f.field,
+                op: f.op.as_deref(),
+                values: FilterValues::Parsed(&f.values),
+            }),
+            RawParamKind::Page => ParamKind::Page,
+            RawParamKind::PerPage => ParamKind::PerPage,
+            RawParamKind::Metadata => ParamKind::Metadata,
+            RawParamKind::Cursor => ParamKind::Cursor,
+            RawParamKind::Other => ParamKind::Other,
+        };
+        Param {
+            key: &self.key,
+            value: &self.value,
+            kind,
+        }
+    }
+}
+
+/// Takes the parameters of a request as [`scan_query`] finds them.
+pub(crate) trait ParamSink {
+    /// Called once, before any parameter, with the number of non-empty pairs.
+    fn start(&mut self, _pairs: usize) {}
+    /// One parameter that parsed.
+    fn param(&mut self, param: Param<'_>);
+}
+
+/// Builds a [`RawQuery`] borrowing from `raw` wherever nothing was decoded.
+struct Collect<'a> {
+    raw: &'a str,
+    params: Vec<RawParam<'a>>,
+}
+
+impl<'a> Collect<'a> {
+    /// `text` borrowed from the input when it is a slice of it, else copied.
+    fn rebase(&self, text: &str) -> Cow<'a, str> {
+        match subslice_range(self.raw, text).and_then(|(start, end)| self.raw.get(start..end)) {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(text.to_owned()),
+        }
+    }
+
+    fn rebase_cow(&self, text: Cow<'_, str>) -> Cow<'a, str> {
+        match text {
+            Cow::Borrowed(s) => self.rebase(s),
+            Cow::Owned(s) => Cow::Owned(s),
+        }
+    }
+}
+
+impl ParamSink for Collect<'_> {
+    fn start(&mut self, pairs: usize) {
+        self.params.reserve(pairs);
+    }
+
+    fn param(&mut self, param: Param<'_>) {
+        let kind = match param.kind {
+            ParamKind::Sort(keys) => {
+                let mut sort = Vec::with_capacity(keys.len());
+                keys.for_each(|k| {
+                    sort.push(RawSortKey {
+                        field: self.rebase_cow(k.field),
+                        direction: k.direction,
+                        offset: k.offset,
+                    });
+                });
+                RawParamKind::Sort(sort)
+            }
+            ParamKind::Filter(f) => {
+                let mut values = Vec::with_capacity(f.values.len());
+                f.values.for_each(|v| {
+                    values.push(RawValue {
+                        text: self.rebase_cow(v.text),
+                        quoted: v.quoted,
+                        offset: v.offset,
+                    });
+                });
+                RawParamKind::Filter(RawFilter {
+                    field: self.rebase(f.field),
+                    op: f.op.map(|op| self.rebase(op)),
+                    values,
+                })
+            }
+            ParamKind::Page => RawParamKind::Page,
+            ParamKind::PerPage => RawParamKind::PerPage,
+            ParamKind::Metadata => RawParamKind::Metadata,
+            ParamKind::Cursor => RawParamKind::Cursor,
+            ParamKind::Other => RawParamKind::Other,
+        };
+        let param = RawParam {
+            key: self.rebase(param.key),
+            value: self.rebase(param.value),
+            kind,
+        };
+        self.params.push(param);
+    }
+}
+
+/// Scans a raw query, handing every parameter that parses to `sink` in
+/// request order, and returns the parse errors (SPEC §1: all of them).
+pub(crate) fn scan_query(
+    raw: &str,
+    config: &ParseConfig<'_>,
+    sink: &mut impl ParamSink,
+) -> Vec<ParseError> {
     let limits = config.limits;
     let raw = raw.strip_prefix('?').unwrap_or(raw);
     if raw.len() > limits.max_query_len {
-        let error = ParseError::LimitExceeded {
+        return vec![ParseError::LimitExceeded {
             parameter: None,
             limit: LimitKind::QueryLength,
             max: limits.max_query_len,
             actual: raw.len(),
-        };
-        return (RawQuery::default(), vec![error]);
+        }];
     }
-    let pairs = raw.split('&').filter(|p| !p.is_empty());
-    let count = pairs.clone().count();
-    // One plain `page` pair is not counted: page URLs add it to a request that
-    // had none, and every URL the envelope emits must parse again.
-    let page_pairs = pairs
-        .clone()
-        .filter(|p| p.split_once('=').map_or(*p, |(k, _)| k) == config.names.page)
-        .count()
-        .min(1);
-    if count - page_pairs > limits.max_params {
-        let error = ParseError::LimitExceeded {
-            parameter: None,
-            limit: LimitKind::Params,
-            max: limits.max_params,
-            actual: count,
-        };
-        return (RawQuery::default(), vec![error]);
+    let pairs = Pairs { rest: raw };
+    // A query has at most one pair more than it has `&`s (a vectorized
+    // count): only one that may be over the limit is counted exactly. One
+    // plain `page` pair is not counted: page URLs add it to a request that had
+    // none, and every URL the envelope emits must parse again.
+    let most = raw.bytes().filter(|&b| b == b'&').count() + 1;
+    if most > limits.max_params {
+        let (mut count, mut page_pair) = (0, 0);
+        for (key, _) in pairs.clone() {
+            count += 1;
+            if key == config.names.page {
+                page_pair = 1;
+            }
+        }
+        if count - page_pair > limits.max_params {
+            return vec![ParseError::LimitExceeded {
+                parameter: None,
+                limit: LimitKind::Params,
+                max: limits.max_params,
+                actual: count,
+            }];
+        }
     }
+    sink.start(most);
 
-    let mut parser = QueryParser {
+    let mut scanner = Scanner {
         config,
         errors: Vec::new(),
-        seen: SeenSlots::default(),
+        seen_keys: 0,
+        seen_filters: SeenFilters::new(raw),
         filters: 0,
     };
-    let mut params = Vec::with_capacity(count);
-    for pair in pairs {
-        if let Some(param) = parser.pair(pair) {
-            params.push(param);
-        }
-    }
-    if parser.filters > limits.max_filters {
-        parser.errors.push(ParseError::LimitExceeded {
-            parameter: Some(config.names.filter.clone()),
-            limit: LimitKind::Filters,
-            max: limits.max_filters,
-            actual: parser.filters,
-        });
-    }
-    (RawQuery { params }, parser.errors)
-}
-
-/// The identity of a recognised parameter, for duplicate detection: the
-/// decoded key, except that `filter[f]` and `filter[f][eq]` are one filter.
-#[derive(Clone, Hash, PartialEq, Eq)]
-enum Slot<'a> {
-    Key(Cow<'a, str>),
-    Filter(Cow<'a, str>, Cow<'a, str>),
-}
-
-/// The recognised parameters seen so far. A request has a handful, so a
-/// linear scan beats hashing (SipHash and the table's allocation were a third
-/// of parsing Q2 in the benchmark); past [`SeenSlots::SCAN`] it switches to a
-/// hash set so a large `max_params` cannot make parsing quadratic.
-#[derive(Default)]
-struct SeenSlots<'a> {
-    few: Vec<Slot<'a>>,
-    many: HashSet<Slot<'a>>,
-}
-
-impl<'a> SeenSlots<'a> {
-    const SCAN: usize = 16;
-
-    /// Adds `slot`; `false` when it was already there.
-    fn insert(&mut self, slot: Slot<'a>) -> bool {
-        if self.few.len() < Self::SCAN {
-            if self.few.contains(&slot) {
-                return false;
-            }
-            self.few.push(slot);
-            return true;
-        }
-        if self.many.is_empty() {
-            self.many.extend(self.few.iter().cloned());
-        }
-        self.many.insert(slot)
-    }
-}
-
-struct QueryParser<'c, 'a> {
-    config: &'c ParseConfig<'c>,
-    errors: Vec<ParseError>,
-    seen: SeenSlots<'a>,
-    filters: usize,
-}
-
-impl<'a> QueryParser<'_, 'a> {
-    /// One non-empty `key=value` pair; `None` when it is in error (recorded).
-    fn pair(&mut self, pair: &'a str) -> Option<RawParam<'a>> {
-        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = match decode_component(raw_key) {
+    let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
+    let mut spans = Vec::new();
+    // One vectorized check of the whole query: most have nothing to decode,
+    // and then no key or value is looked at again for it.
+    let plain = !raw.bytes().fold(false, |any, b| any | needs_decoding(b));
+    for (raw_key, raw_value) in pairs {
+        let key = match decode(raw_key, plain, &mut key_buf) {
             Ok(key) => key,
             Err((offset, problem)) => {
-                self.errors.push(ParseError::InvalidEncoding {
+                scanner.errors.push(ParseError::InvalidEncoding {
                     parameter: raw_key.to_owned(),
                     value: raw_key.to_owned(),
                     offset,
                     problem,
                 });
-                return None;
+                continue;
             }
         };
-        let value = match decode_component(raw_value) {
+        let value = match decode(raw_value, plain, &mut value_buf) {
             Ok(value) => value,
             Err((offset, problem)) => {
-                self.errors.push(ParseError::InvalidEncoding {
-                    parameter: key.into_owned(),
+                scanner.errors.push(ParseError::InvalidEncoding {
+                    parameter: key.to_owned(),
                     value: raw_value.to_owned(),
                     offset,
                     problem,
                 });
-                return None;
+                continue;
             }
         };
-        let kind = self.classify(&key, &value)?;
-        Some(RawParam { key, value, kind })
+        if let Some(kind) = scanner.classify(key, value, &mut spans) {
+            sink.param(Param { key, value, kind });
+        }
+    }
+    if scanner.filters > limits.max_filters {
+        scanner.errors.push(ParseError::LimitExceeded {
+            parameter: Some(config.names.filter.clone()),
+            limit: LimitKind::Filters,
+            max: limits.max_filters,
+            actual: scanner.filters,
+        });
+    }
+    scanner.errors
+}
+
+/// The non-empty `&`-separated pairs of a raw query, each split at its first
+/// `=` (a pair without one has an empty value). `memchr` finds the
+/// separators: `str::split`'s searcher cost more than the rest of scanning a
+/// short query.
+#[derive(Clone)]
+struct Pairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        loop {
+            let bytes = self.rest.as_bytes();
+            if bytes.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'&', bytes).unwrap_or(bytes.len());
+            let pair = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match memchr::memchr(b'=', pair.as_bytes()) {
+                Some(eq) => (
+                    pair.get(..eq).unwrap_or_default(),
+                    pair.get(eq + 1..).unwrap_or_default(),
+                ),
+                None => (pair, ""),
+            });
+        }
+    }
+}
+
+/// `raw` decoded into `buf`, or `raw` itself when the whole query is `plain`.
+fn decode<'s>(
+    raw: &'s str,
+    plain: bool,
+    buf: &'s mut Vec<u8>,
+) -> Result<&'s str, (usize, crate::error::EncodingProblem)> {
+    if plain {
+        Ok(raw)
+    } else {
+        decode_into(raw, buf)
+    }
+}
+
+/// The filters seen so far, by decoded field and operator (`filter[f]` and
+/// `filter[f][eq]` are one filter), for duplicate detection. A request has a
+/// handful: they sit in an array, named by their place in the raw query (or,
+/// when decoded, in one text buffer), and a linear scan finds them (hashing
+/// was a third of parsing Q2 in the benchmark); past [`SeenFilters::SCAN`] a
+/// hash set takes over, so that a large `max_params` cannot make parsing
+/// quadratic.
+struct SeenFilters<'a> {
+    raw: &'a str,
+    /// Decoded names that are not slices of `raw`.
+    text: String,
+    few: [(Span, Span); SeenFilters::SCAN],
+    len: usize,
+    /// `field NUL op` (decoded text has no control characters).
+    many: HashSet<String>,
+}
+
+/// Where a name of [`SeenFilters`] is.
+#[derive(Clone, Copy, Default)]
+enum Span {
+    /// The implicit operator `eq`.
+    #[default]
+    Eq,
+    /// A range of the raw query.
+    Raw(usize, usize),
+    /// A range of the text buffer.
+    Text(usize, usize),
+}
+
+impl<'a> SeenFilters<'a> {
+    const SCAN: usize = 16;
+
+    fn new(raw: &'a str) -> Self {
+        Self {
+            raw,
+            text: String::new(),
+            few: Default::default(),
+            len: 0,
+            many: HashSet::new(),
+        }
     }
 
-    /// Recognises the key and parses the value by its grammar.
-    fn classify(&mut self, key: &Cow<'a, str>, value: &Cow<'a, str>) -> Option<RawParamKind<'a>> {
+    fn span(&mut self, name: &str) -> Span {
+        match subslice_range(self.raw, name) {
+            Some((start, end)) => Span::Raw(start, end),
+            None => {
+                let start = self.text.len();
+                self.text.push_str(name);
+                Span::Text(start, self.text.len())
+            }
+        }
+    }
+
+    fn name(&self, span: Span) -> &str {
+        match span {
+            Span::Eq => "eq",
+            Span::Raw(start, end) => self.raw.get(start..end).unwrap_or_default(),
+            Span::Text(start, end) => self.text.get(start..end).unwrap_or_default(),
+        }
+    }
+
+    /// Adds the filter (`op` `None` is `eq`); `false` when it was already there.
+    fn insert(&mut self, field: &str, op: Option<&str>) -> bool {
+        let op = op.unwrap_or("eq");
+        if self.len < Self::SCAN {
+            let seen = self
+                .few
+                .iter()
+                .take(self.len)
+                .any(|&(f, o)| self.name(f) == field && self.name(o) == op);
+            if !seen {
+                let slot = (
+                    self.span(field),
+                    if op == "eq" { Span::Eq } else { self.span(op) },
+                );
+                if let Some(free) = self.few.get_mut(self.len) {
+                    *free = slot;
+                }
+                self.len += 1;
+            }
+            return !seen;
+        }
+        if self.many.is_empty() {
+            let few: Vec<String> = (self.few.iter())
+                .map(|&(f, o)| format!("{}\0{}", self.name(f), self.name(o)))
+                .collect();
+            self.many.extend(few);
+        }
+        self.many.insert(format!("{field}\0{op}"))
+    }
+}
+
+/// The byte range of `inner` in `outer` when it is a slice of it.
+fn subslice_range(outer: &str, inner: &str) -> Option<(usize, usize)> {
+    let start = inner.as_ptr().addr().checked_sub(outer.as_ptr().addr())?;
+    let end = start.checked_add(inner.len())?;
+    let slice = outer.get(start..end)?;
+    (slice.as_ptr() == inner.as_ptr()).then_some((start, end))
+}
+
+/// The recognised keys other than filters, one bit each, for duplicate detection.
+#[derive(Clone, Copy)]
+enum SimpleKey {
+    Sort = 1,
+    Page = 2,
+    PerPage = 4,
+    Metadata = 8,
+    Cursor = 16,
+}
+
+struct Scanner<'c, 'a> {
+    config: &'c ParseConfig<'c>,
+    errors: Vec<ParseError>,
+    /// [`SimpleKey`] bits.
+    seen_keys: u8,
+    seen_filters: SeenFilters<'a>,
+    filters: usize,
+}
+
+impl Scanner<'_, '_> {
+    /// Recognises the key and checks the value by its grammar; `None` when the
+    /// pair is in error (recorded).
+    fn classify<'t>(
+        &mut self,
+        key: &'t str,
+        value: &'t str,
+        spans: &'t mut Vec<ItemSpan>,
+    ) -> Option<ParamKind<'t>> {
         let names = self.config.names;
-        let simple = if *key == names.sort {
-            Some(RawParamKind::Sort(Vec::new()))
-        } else if *key == names.page {
-            Some(RawParamKind::Page)
-        } else if *key == names.per_page {
-            Some(RawParamKind::PerPage)
-        } else if *key == names.metadata {
-            Some(RawParamKind::Metadata)
-        } else if *key == names.cursor {
-            Some(RawParamKind::Cursor)
+        let simple = if key == names.sort {
+            Some(SimpleKey::Sort)
+        } else if key == names.page {
+            Some(SimpleKey::Page)
+        } else if key == names.per_page {
+            Some(SimpleKey::PerPage)
+        } else if key == names.metadata {
+            Some(SimpleKey::Metadata)
+        } else if key == names.cursor {
+            Some(SimpleKey::Cursor)
         } else {
             None
         };
-        if let Some(kind) = simple {
-            if !self.seen.insert(Slot::Key(key.clone())) {
+        if let Some(simple) = simple {
+            let bit = simple as u8;
+            if self.seen_keys & bit != 0 {
                 self.duplicate(key);
                 return None;
             }
-            return match kind {
-                RawParamKind::Sort(_) => self.sort(key, value).map(RawParamKind::Sort),
-                kind => Some(kind),
+            self.seen_keys |= bit;
+            return match simple {
+                SimpleKey::Sort => self.sort(key, value).map(ParamKind::Sort),
+                SimpleKey::Page => Some(ParamKind::Page),
+                SimpleKey::PerPage => Some(ParamKind::PerPage),
+                SimpleKey::Metadata => Some(ParamKind::Metadata),
+                SimpleKey::Cursor => Some(ParamKind::Cursor),
             };
         }
         if let Some(suffix) = key.strip_prefix(names.filter.as_str())
             && (suffix.is_empty() || suffix.starts_with('['))
         {
-            return self.filter(key, suffix, value).map(RawParamKind::Filter);
+            return self
+                .filter(key, suffix, value, spans)
+                .map(ParamKind::Filter);
         }
         if let Some(name) = [
             &names.sort,
@@ -231,18 +651,18 @@ impl<'a> QueryParser<'_, 'a> {
             // `sort[]=name`, `page[0]=2`: a PHP array of a recognised key is a
             // client mistake, not an app parameter to ignore.
             self.errors.push(ParseError::MalformedParameter {
-                parameter: key.clone().into_owned(),
+                parameter: key.to_owned(),
                 expected: format!("send {name}=VALUE once, without brackets"),
             });
             return None;
         }
         if self.config.strict {
             self.errors.push(ParseError::UnknownParameter {
-                parameter: key.clone().into_owned(),
+                parameter: key.to_owned(),
             });
             return None;
         }
-        Some(RawParamKind::Other)
+        Some(ParamKind::Other)
     }
 
     fn duplicate(&mut self, key: &str) {
@@ -251,130 +671,151 @@ impl<'a> QueryParser<'_, 'a> {
         });
     }
 
-    fn sort(&mut self, key: &str, value: &Cow<'a, str>) -> Option<Vec<RawSortKey<'a>>> {
-        if value.is_empty() {
-            return Some(Vec::new());
-        }
+    fn sort<'t>(&mut self, key: &str, value: &'t str) -> Option<SortKeys<'t>> {
         let limits = self.config.limits;
-        // Count before parsing so a huge list costs nothing more.
-        let keys = value.bytes().filter(|&b| b == b',').count() + 1;
-        if keys > limits.max_sort_keys {
-            self.errors.push(ParseError::LimitExceeded {
-                parameter: Some(key.to_owned()),
-                limit: LimitKind::SortKeys,
-                max: limits.max_sort_keys,
-                actual: keys,
-            });
-            return None;
-        }
-        let parsed = match value {
-            Cow::Borrowed(s) => parse_sort_list(s),
-            Cow::Owned(s) => parse_sort_list(s)
-                .map(|keys| keys.into_iter().map(RawSortKey::into_owned).collect()),
-        };
-        match parsed {
-            Ok(keys) => Some(keys),
-            Err((offset, problem)) => {
-                self.errors.push(ParseError::InvalidSort {
-                    parameter: key.to_owned(),
-                    value: value.clone().into_owned(),
-                    offset,
-                    problem,
+        if !value.is_empty() {
+            // Count before parsing so a huge list costs nothing more.
+            let keys = value.bytes().filter(|&b| b == b',').count() + 1;
+            if keys > limits.max_sort_keys {
+                self.errors.push(ParseError::LimitExceeded {
+                    parameter: Some(key.to_owned()),
+                    limit: LimitKind::SortKeys,
+                    max: limits.max_sort_keys,
+                    actual: keys,
                 });
-                None
+                return None;
             }
         }
+        // One pass over the list, keeping nothing but the first fields on the
+        // stack for duplicates (past them, the earlier keys are parsed again:
+        // at most `max_sort_keys` of them).
+        let mut first: [&str; 8] = [""; 8];
+        let mut count = 0;
+        let mut rest = (!value.is_empty()).then_some(value);
+        while let Some(r) = rest {
+            let checked = sort_item(value, r).and_then(|(sort_key, next)| {
+                let field = sort_key.field;
+                let seen = first.iter().take(count).any(|&f| f == field)
+                    || (count > first.len()
+                        && SortItems::new(value)
+                            .take(count)
+                            .skip(first.len())
+                            .any(|k| k.field == field));
+                if seen {
+                    let problem = SortProblem::DuplicateField(field.into_owned());
+                    return Err((sort_key.offset, problem));
+                }
+                if let (Some(slot), Cow::Borrowed(field)) = (first.get_mut(count), field) {
+                    *slot = field;
+                }
+                next
+            });
+            match checked {
+                Ok(next) => {
+                    count += 1;
+                    rest = next;
+                }
+                Err((offset, problem)) => {
+                    self.errors.push(ParseError::InvalidSort {
+                        parameter: key.to_owned(),
+                        value: value.to_owned(),
+                        offset,
+                        problem,
+                    });
+                    return None;
+                }
+            }
+        }
+        Some(SortKeys::Checked {
+            items: SortItems::new(value),
+            count,
+        })
     }
 
-    fn filter(
+    fn filter<'t>(
         &mut self,
-        key: &Cow<'a, str>,
-        suffix: &str,
-        value: &Cow<'a, str>,
-    ) -> Option<RawFilter<'a>> {
+        key: &'t str,
+        suffix: &'t str,
+        value: &'t str,
+        spans: &'t mut Vec<ItemSpan>,
+    ) -> Option<FilterParam<'t>> {
         let names = self.config.names;
-        let malformed = |this: &mut Self| {
-            this.errors.push(ParseError::MalformedParameter {
-                parameter: key.clone().into_owned(),
-                expected: filter_forms(&names.filter),
-            });
-            None
-        };
-        let (field, op) = match filter_key_segments(suffix).as_deref() {
-            Some([field]) if !field.is_empty() => (*field, None),
-            Some([field, op])
+        let (field, op) = match filter_key_segments(suffix) {
+            Some((field, None)) if !field.is_empty() => (field, None),
+            Some((field, Some(op)))
                 if !field.is_empty()
                     && !op.is_empty()
                     && !op.bytes().all(|b| b.is_ascii_digit()) =>
             {
-                (*field, Some(*op))
+                (field, Some(op))
             }
-            _ => return malformed(self),
+            _ => {
+                self.errors.push(ParseError::MalformedParameter {
+                    parameter: key.to_owned(),
+                    expected: filter_forms(&names.filter),
+                });
+                return None;
+            }
         };
-        // Sub-slices of the decoded key, borrowed from the input when it was.
-        let prefix = names.filter.len();
-        let field_at = prefix + 1;
-        let op_at = field_at + field.len() + 2;
-        let field = sub(key, field_at, field.len());
-        let op = op.map(|op| sub(key, op_at, op.len()));
-
-        let eq: Cow<'a, str> = Cow::Borrowed("eq");
-        let slot = Slot::Filter(field.clone(), op.clone().unwrap_or(eq));
-        if !self.seen.insert(slot) {
+        if !self.seen_filters.insert(field, op) {
             self.duplicate(key);
             return None;
         }
         self.filters += 1;
 
-        let parsed = match value {
-            Cow::Borrowed(s) => parse_value_list(s),
-            Cow::Owned(s) => parse_value_list(s)
-                .map(|items| items.into_iter().map(RawValue::into_owned).collect()),
-        };
-        let values = match parsed {
-            Ok(values) => values,
-            Err((offset, problem)) => {
-                self.errors.push(ParseError::InvalidValue {
-                    parameter: key.clone().into_owned(),
-                    value: value.clone().into_owned(),
-                    offset,
-                    problem,
-                });
-                return None;
-            }
-        };
+        // One pass over the list: its grammar, its length, its first over-long
+        // item, and where the items are (validation reads them from there).
         let limits = self.config.limits;
-        if values.len() > limits.max_filter_values {
+        let mut too_long = None;
+        spans.clear();
+        let mut rest = Some(value);
+        while let Some(r) = rest {
+            match value_item(value, r) {
+                Ok((item, next)) => {
+                    if too_long.is_none() && item.text.len() > limits.max_value_len {
+                        too_long = Some(item.text.len());
+                    }
+                    spans.push(ItemSpan::of(value, value.len() - r.len(), &item));
+                    rest = next;
+                }
+                Err((offset, problem)) => {
+                    self.errors.push(ParseError::InvalidValue {
+                        parameter: key.to_owned(),
+                        value: value.to_owned(),
+                        offset,
+                        problem,
+                    });
+                    return None;
+                }
+            }
+        }
+        let count = spans.len();
+        if count > limits.max_filter_values {
             self.errors.push(ParseError::LimitExceeded {
-                parameter: Some(key.clone().into_owned()),
+                parameter: Some(key.to_owned()),
                 limit: LimitKind::FilterValues,
                 max: limits.max_filter_values,
-                actual: values.len(),
+                actual: count,
             });
             return None;
         }
-        if let Some(long) = values
-            .iter()
-            .map(|v| v.text.len())
-            .find(|&n| n > limits.max_value_len)
-        {
+        if let Some(long) = too_long {
             self.errors.push(ParseError::LimitExceeded {
-                parameter: Some(key.clone().into_owned()),
+                parameter: Some(key.to_owned()),
                 limit: LimitKind::ValueLength,
                 max: limits.max_value_len,
                 actual: long,
             });
             return None;
         }
-        Some(RawFilter { field, op, values })
-    }
-}
-
-/// `len` bytes of `s` from `at`, borrowed when `s` is.
-fn sub<'a>(s: &Cow<'a, str>, at: usize, len: usize) -> Cow<'a, str> {
-    match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.get(at..at + len).unwrap_or_default()),
-        Cow::Owned(o) => Cow::Owned(o.get(at..at + len).unwrap_or_default().to_owned()),
+        Some(FilterParam {
+            field,
+            op,
+            values: FilterValues::Checked {
+                value,
+                items: spans,
+            },
+        })
     }
 }
 
