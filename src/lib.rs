@@ -98,6 +98,7 @@ pub use limits::{LimitKind, Limits};
 pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
+pub use smol_str::SmolStr;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
     Resource, Schema, SchemaError,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 
 use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
@@ -93,8 +94,10 @@ impl Default for RequestOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Value {
-    /// A `string` or `enum` value.
-    String(String),
+    /// A `string` or `enum` value. [`SmolStr`] keeps text of up to 23 bytes
+    /// inline, so the typical filter value costs no allocation; it derefs to
+    /// `str` and converts from `&str`/`String` with `.into()`.
+    String(SmolStr),
     /// An `integer` value.
     Integer(i64),
     /// A `decimal` value, exact, with the scale the client sent (`12.50`).
@@ -476,10 +479,10 @@ fn expected_text(ty: &FieldType) -> String {
 /// not fit. Owned (decoded) text moves into a string value uncopied.
 fn typed_value<'t>(ty: &FieldType, text: Cow<'t, str>) -> Result<Value, Cow<'t, str>> {
     let parsed = match ty {
-        FieldType::String => return Ok(Value::String(text.into_owned())),
+        FieldType::String => return Ok(Value::String(SmolStr::new(text))),
         FieldType::Enum(values) => {
             return if values.iter().any(|v| *v == *text) {
-                Ok(Value::String(text.into_owned()))
+                Ok(Value::String(SmolStr::new(text)))
             } else {
                 Err(text)
             };
@@ -724,7 +727,7 @@ impl<'r> Validator<'r> {
                     _ => Err(text),
                 }
             } else if op.is_like() {
-                Ok(Value::String(text.into_owned()))
+                Ok(Value::String(SmolStr::new(text)))
             } else {
                 typed_value(field.ty(), text)
             };

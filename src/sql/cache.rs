@@ -478,7 +478,7 @@ fn probe_agrees(
         let like = filter.op.is_like();
         for value in &mut filter.values {
             *value = if like {
-                Value::String(next.text())
+                Value::String(next.text().into())
             } else {
                 Value::Integer(next.integer())
             };

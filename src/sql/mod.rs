@@ -420,7 +420,7 @@ pub fn like_pattern(op: FilterOp, value: &str) -> String {
 /// (except strings).
 pub fn bind_value(value: &Value) -> sea_query::Value {
     match value {
-        Value::String(s) => sea_query::Value::String(Some(s.clone())),
+        Value::String(s) => sea_query::Value::String(Some(s.to_string())),
         Value::Integer(i) => sea_query::Value::BigInt(Some(*i)),
         Value::Decimal(d) => sea_query::Value::Decimal(Some(*d)),
         Value::Boolean(b) => sea_query::Value::Bool(Some(*b)),
