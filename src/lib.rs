@@ -106,7 +106,7 @@ pub use schema::{
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
-    resolve_page_leniently,
+    ValueList, resolve_page_leniently,
 };
 
 #[cfg(doctest)]

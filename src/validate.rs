@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 
 use crate::error::{QueryError, QueryErrors, ValidationError};
@@ -139,6 +140,11 @@ impl serde::Serialize for Value {
     }
 }
 
+/// The values of a filter: up to two are kept inline (most filters have one
+/// or two), so a typical request allocates nothing for them. Derefs to
+/// `[Value]`; build one with `smallvec::smallvec![...]` or `.into()` from a `Vec`.
+pub type ValueList = SmallVec<[Value; 2]>;
+
 /// One validated filter: `field op values`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
@@ -147,7 +153,7 @@ pub struct Filter {
     /// The operator.
     pub op: FilterOp,
     /// The values, typed; their count fits the operator.
-    pub values: Vec<Value>,
+    pub values: ValueList,
 }
 
 /// Where a sort key came from.
@@ -173,6 +179,9 @@ pub struct SortKey {
     /// Where the key came from.
     pub origin: SortOrigin,
 }
+
+/// The effective sort, inline up to three keys (two and the tie-breaker).
+pub(crate) type SortKeyList = SmallVec<[SortKey; 3]>;
 
 /// Offset pagination of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,11 +215,11 @@ pub enum ListParam {
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub(crate) resource: Arc<Resource>,
-    pub(crate) filters: Vec<Filter>,
-    pub(crate) sort: Vec<SortKey>,
+    pub(crate) filters: SmallVec<[Filter; 3]>,
+    pub(crate) sort: SortKeyList,
     pub(crate) pagination: Option<Pagination>,
     pub(crate) metadata: bool,
-    pub(crate) params: Vec<ListParam>,
+    pub(crate) params: SmallVec<[ListParam; 6]>,
     pub(crate) extra: Vec<(String, String)>,
 }
 
@@ -531,9 +540,9 @@ struct Validator<'r> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
     errors: Vec<QueryError>,
-    filters: Vec<Filter>,
-    client_sort: Vec<SortKey>,
-    params: Vec<ListParam>,
+    filters: SmallVec<[Filter; 3]>,
+    client_sort: SortKeyList,
+    params: SmallVec<[ListParam; 6]>,
     extra: Vec<(String, String)>,
     page: Deferred<u64>,
     per_page: Deferred<u64>,
@@ -556,10 +565,6 @@ impl parse::ParamSink for Validator<'_> {
             }
             ParamKind::Filter(raw_filter) => {
                 if let Some(filter) = self.filter(key, raw_filter) {
-                    if self.filters.is_empty() {
-                        self.filters
-                            .reserve(self.params.capacity() - self.params.len());
-                    }
                     self.params.push(ListParam::Filter(self.filters.len()));
                     self.filters.push(filter);
                 }
@@ -592,9 +597,9 @@ impl<'r> Validator<'r> {
             resource,
             options,
             errors: Vec::new(),
-            filters: Vec::new(),
-            client_sort: Vec::new(),
-            params: Vec::new(),
+            filters: SmallVec::new(),
+            client_sort: SmallVec::new(),
+            params: SmallVec::new(),
             extra: Vec::new(),
             page: None,
             per_page: None,
@@ -627,10 +632,10 @@ impl<'r> Validator<'r> {
         })
     }
 
-    fn sort(&mut self, parameter: &str, keys: SortKeys<'_>) -> Vec<SortKey> {
+    fn sort(&mut self, parameter: &str, keys: SortKeys<'_>) -> SortKeyList {
         let resource = self.resource;
         // Room for the tie-breaker too.
-        let mut sort = Vec::with_capacity(keys.len() + 1);
+        let mut sort = SortKeyList::with_capacity(keys.len() + 1);
         let errors = &mut self.errors;
         keys.for_each(|key| match resource.field_id(&key.field) {
             Some(id) if resource.field(id).sortable() => sort.push(SortKey {
@@ -648,7 +653,7 @@ impl<'r> Validator<'r> {
         sort
     }
 
-    fn effective_sort(&self, client_sort: Vec<SortKey>) -> Vec<SortKey> {
+    fn effective_sort(&self, client_sort: SortKeyList) -> SortKeyList {
         let resource = self.resource;
         let mut sort = client_sort;
         if sort.is_empty() {
@@ -716,7 +721,7 @@ impl<'r> Validator<'r> {
             });
             return None;
         }
-        let mut values = Vec::with_capacity(count);
+        let mut values = ValueList::with_capacity(count);
         let mut ok = true;
         raw.values.for_each(|raw_value| {
             let text = raw_value.text;

@@ -198,6 +198,9 @@ pub(crate) struct ItemSpan {
     escaped_from: Option<usize>,
 }
 
+/// The spans of one value list: a short list's stay on the stack.
+type Spans = smallvec::SmallVec<[ItemSpan; 8]>;
+
 impl ItemSpan {
     fn of(value: &str, from: usize, item: &RawValue<'_>) -> Self {
         let (text, escaped_from) = match &item.text {
@@ -352,7 +355,7 @@ pub(crate) fn scan_query(
     // count): only one that may be over the limit is counted exactly. One
     // plain `page` pair is not counted: page URLs add it to a request that had
     // none, and every URL the envelope emits must parse again.
-    let most = raw.bytes().filter(|&b| b == b'&').count() + 1;
+    let most = memchr::memchr_iter(b'&', raw.as_bytes()).count() + 1;
     if most > limits.max_params {
         let (mut count, mut page_pair) = (0, 0);
         for (key, _) in pairs.clone() {
@@ -380,7 +383,7 @@ pub(crate) fn scan_query(
         filters: 0,
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
-    let mut spans = Vec::new();
+    let mut spans = Spans::new();
     // One vectorized check of the whole query: most have nothing to decode,
     // and then no key or value is looked at again for it.
     let plain = !raw.bytes().fold(false, |any, b| any | needs_decoding(b));
@@ -598,7 +601,7 @@ impl Scanner<'_, '_> {
         &mut self,
         key: &'t str,
         value: &'t str,
-        spans: &'t mut Vec<ItemSpan>,
+        spans: &'t mut Spans,
     ) -> Option<ParamKind<'t>> {
         let names = self.config.names;
         let simple = if key == names.sort {
@@ -737,7 +740,7 @@ impl Scanner<'_, '_> {
         key: &'t str,
         suffix: &'t str,
         value: &'t str,
-        spans: &'t mut Vec<ItemSpan>,
+        spans: &'t mut Spans,
     ) -> Option<FilterParam<'t>> {
         let names = self.config.names;
         let (field, op) = match filter_key_segments(suffix) {

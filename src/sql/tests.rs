@@ -76,8 +76,8 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
     let resource = invoices(Limits::new().max_bound_values(6).max_unpaginated_rows(50));
     ListQuery {
         resource,
-        filters,
-        sort: vec![
+        filters: filters.into(),
+        sort: smallvec::smallvec![
             SortKey {
                 field: FieldId(3),
                 direction: SortDirection::Desc,
@@ -93,7 +93,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
         ],
         pagination,
         metadata: true,
-        params: vec![],
+        params: smallvec::SmallVec::new(),
         extra: vec![],
     }
 }
@@ -102,7 +102,7 @@ fn f(field: usize, op: FilterOp, values: Vec<Value>) -> Filter {
     Filter {
         field: FieldId(field),
         op,
-        values,
+        values: values.into(),
     }
 }
 
