@@ -98,11 +98,11 @@ pub use limits::{LimitKind, Limits};
 pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
 pub use parse::{ParamNames, RawQuery, SortDirection};
 pub use rust_decimal::Decimal;
-pub use smol_str::SmolStr;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet,
     Resource, Schema, SchemaError,
 };
+pub use smol_str::SmolStr;
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{
     Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,

@@ -550,8 +550,8 @@ struct Validator<'r> {
 }
 
 impl parse::ParamSink for Validator<'_> {
-    fn start(&mut self, pairs: usize) {
-        self.params.reserve(pairs);
+    fn start(&mut self, most_pairs: usize) {
+        self.params.reserve(most_pairs);
     }
 
     fn param(&mut self, param: Param<'_>) {

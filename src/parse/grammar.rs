@@ -113,35 +113,6 @@ pub(crate) fn sort_item<'v>(
     Ok((key, next))
 }
 
-/// The keys of a sort list that [`sort_item`] has already accepted whole,
-/// parsed again on demand.
-#[derive(Debug, Clone)]
-pub(crate) struct SortItems<'v> {
-    value: &'v str,
-    rest: Option<&'v str>,
-}
-
-impl<'v> SortItems<'v> {
-    /// The keys of `value`, which must be a valid list (else they stop early);
-    /// none for an empty value.
-    pub(crate) fn new(value: &'v str) -> Self {
-        Self {
-            value,
-            rest: (!value.is_empty()).then_some(value),
-        }
-    }
-}
-
-impl<'v> Iterator for SortItems<'v> {
-    type Item = RawSortKey<'v>;
-
-    fn next(&mut self) -> Option<RawSortKey<'v>> {
-        let (key, next) = sort_item(self.value, self.rest?).ok()?;
-        self.rest = next.ok().flatten();
-        Some(key)
-    }
-}
-
 /// Why `sort_key` failed at `rest` (which starts at `offset`).
 fn sort_key_problem(rest: &str, offset: usize) -> (usize, SortProblem) {
     let mut chars = rest.chars();

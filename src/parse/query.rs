@@ -8,11 +8,13 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use smallvec::SmallVec;
+
 use crate::error::ParseError;
 use crate::error::SortProblem;
 use crate::limits::LimitKind;
 use crate::parse::decode::{decode_into, needs_decoding};
-use crate::parse::grammar::{SortItems, filter_key_segments, sort_item, value_item};
+use crate::parse::grammar::{filter_key_segments, sort_item, value_item};
 use crate::parse::{
     ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
 };
@@ -104,8 +106,8 @@ pub(crate) enum ParamKind<'t> {
 /// The keys of a sort list.
 #[derive(Debug)]
 pub(crate) enum SortKeys<'t> {
-    /// A list the scanner has checked whole, read again key by key.
-    Checked { items: SortItems<'t>, count: usize },
+    /// A list the scanner has checked whole (a short one stays on the stack).
+    Checked(SmallVec<[RawSortKey<'t>; 4]>),
     /// Keys already parsed into a [`RawParamKind::Sort`].
     Parsed(&'t [RawSortKey<'t>]),
 }
@@ -114,7 +116,7 @@ impl<'t> SortKeys<'t> {
     /// The number of keys (0 for an empty `sort=`).
     pub(crate) fn len(&self) -> usize {
         match self {
-            Self::Checked { count, .. } => *count,
+            Self::Checked(keys) => keys.len(),
             Self::Parsed(keys) => keys.len(),
         }
     }
@@ -122,7 +124,7 @@ impl<'t> SortKeys<'t> {
     /// Calls `each` with every key, in order.
     pub(crate) fn for_each(self, mut each: impl FnMut(RawSortKey<'t>)) {
         match self {
-            Self::Checked { items, .. } => items.for_each(each),
+            Self::Checked(keys) => keys.into_iter().for_each(each),
             Self::Parsed(keys) => {
                 for key in keys {
                     each(RawSortKey {
@@ -256,8 +258,9 @@ impl RawParam<'_> {
 
 /// Takes the parameters of a request as [`scan_query`] finds them.
 pub(crate) trait ParamSink {
-    /// Called once, before any parameter, with the number of non-empty pairs.
-    fn start(&mut self, _pairs: usize) {}
+    /// Called before any parameter of a long query, with the most pairs it
+    /// can have (a short one is not counted).
+    fn start(&mut self, _most_pairs: usize) {}
     /// One parameter that parsed.
     fn param(&mut self, param: Param<'_>);
 }
@@ -355,8 +358,11 @@ pub(crate) fn scan_query(
     // count): only one that may be over the limit is counted exactly. One
     // plain `page` pair is not counted: page URLs add it to a request that had
     // none, and every URL the envelope emits must parse again.
-    let most = memchr::memchr_iter(b'&', raw.as_bytes()).count() + 1;
-    if most > limits.max_params {
+    // Too short to hold more pairs than allowed (one per two bytes): not
+    // counted at all, and the sink gets no size hint.
+    let most = (raw.len().div_ceil(2) > limits.max_params)
+        .then(|| memchr::memchr_iter(b'&', raw.as_bytes()).count() + 1);
+    if most.is_some_and(|most| most > limits.max_params) {
         let (mut count, mut page_pair) = (0, 0);
         for (key, _) in pairs.clone() {
             count += 1;
@@ -373,7 +379,9 @@ pub(crate) fn scan_query(
             }];
         }
     }
-    sink.start(most);
+    if let Some(most) = most {
+        sink.start(most);
+    }
 
     let mut scanner = Scanner {
         config,
@@ -445,13 +453,13 @@ impl<'a> Iterator for Pairs<'a> {
             if bytes.is_empty() {
                 return None;
             }
-            let end = memchr::memchr(b'&', bytes).unwrap_or(bytes.len());
+            let end = find(b'&', bytes).unwrap_or(bytes.len());
             let pair = self.rest.get(..end).unwrap_or_default();
             self.rest = self.rest.get(end + 1..).unwrap_or_default();
             if pair.is_empty() {
                 continue;
             }
-            return Some(match memchr::memchr(b'=', pair.as_bytes()) {
+            return Some(match find(b'=', pair.as_bytes()) {
                 Some(eq) => (
                     pair.get(..eq).unwrap_or_default(),
                     pair.get(eq + 1..).unwrap_or_default(),
@@ -472,6 +480,16 @@ fn decode<'s>(
         Ok(raw)
     } else {
         decode_into(raw, buf)
+    }
+}
+
+/// The first `needle` in `haystack`: a plain loop on short text, where a
+/// vectorized search's set-up costs more than it saves.
+fn find(needle: u8, haystack: &[u8]) -> Option<usize> {
+    if haystack.len() < 32 {
+        haystack.iter().position(|&b| b == needle)
+    } else {
+        memchr::memchr(needle, haystack)
     }
 }
 
@@ -689,35 +707,24 @@ impl Scanner<'_, '_> {
                 return None;
             }
         }
-        // One pass over the list, keeping nothing but the first fields on the
-        // stack for duplicates (past them, the earlier keys are parsed again:
-        // at most `max_sort_keys` of them).
-        let mut first: [&str; 8] = [""; 8];
-        let mut count = 0;
+        // One pass over the list; a key is compared with the earlier ones (at
+        // most `max_sort_keys` of them).
+        let mut keys = SmallVec::new();
         let mut rest = (!value.is_empty()).then_some(value);
         while let Some(r) = rest {
             let checked = sort_item(value, r).and_then(|(sort_key, next)| {
-                let field = sort_key.field;
-                let seen = first.iter().take(count).any(|&f| f == field)
-                    || (count > first.len()
-                        && SortItems::new(value)
-                            .take(count)
-                            .skip(first.len())
-                            .any(|k| k.field == field));
-                if seen {
-                    let problem = SortProblem::DuplicateField(field.into_owned());
+                if keys
+                    .iter()
+                    .any(|k: &RawSortKey<'_>| k.field == sort_key.field)
+                {
+                    let problem = SortProblem::DuplicateField(sort_key.field.into_owned());
                     return Err((sort_key.offset, problem));
                 }
-                if let (Some(slot), Cow::Borrowed(field)) = (first.get_mut(count), field) {
-                    *slot = field;
-                }
+                keys.push(sort_key);
                 next
             });
             match checked {
-                Ok(next) => {
-                    count += 1;
-                    rest = next;
-                }
+                Ok(next) => rest = next,
                 Err((offset, problem)) => {
                     self.errors.push(ParseError::InvalidSort {
                         parameter: key.to_owned(),
@@ -729,10 +736,7 @@ impl Scanner<'_, '_> {
                 }
             }
         }
-        Some(SortKeys::Checked {
-            items: SortItems::new(value),
-            count,
-        })
+        Some(SortKeys::Checked(keys))
     }
 
     fn filter<'t>(
