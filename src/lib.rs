@@ -52,7 +52,7 @@
 //!     customers,
 //!     RequestOptions::for_role(Role::Agent),
 //! )?;
-//! assert_eq!(q.filters()[0].values, [Value::String("Smith, John".into()), Value::String("Doe".into())]);
+//! assert_eq!(q.filters()[0].values[..], [Value::String("Smith, John".into()), Value::String("Doe".into())]);
 //! assert_eq!(q.filters()[1].values[0].to_text(), "2024-05-01 08:00:00");
 //! assert_eq!(q.sort().len(), 2); // created_at DESC, then the primary key as tie-breaker
 //! assert_eq!(q.pagination(), None); // agents get unpaginated lists unless they send page
