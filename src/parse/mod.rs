@@ -4,6 +4,13 @@
 //! This layer knows nothing of schemas or SQL: it turns a raw query into a
 //! [`RawQuery`] of decoded, structurally checked parameters, borrowing from the
 //! input wherever nothing needed decoding.
+//!
+//! One scanner does the work. [`parse_query`] collects what it finds;
+//! [`crate::ListQuery::parse`] does not build a `RawQuery` at all: it validates
+//! each parameter as the scanner finds it, decoded into two buffers reused for
+//! every pair, so a request costs a single pass and allocates only what the
+//! resulting `ListQuery` keeps. Both give the same result and the same errors
+//! (a property test checks it).
 
 mod decode;
 mod grammar;
