@@ -1,6 +1,7 @@
 //! Arbitrary bytes through parse + validate against the seed API's schema, for
 //! every resource and every role. Beyond "never panics", a query that
-//! validates must print to a canonical form that parses back to it.
+//! validates must print to a canonical form that parses back to it (when that
+//! form is within `max_query_len`).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -28,6 +29,13 @@ fuzz_target!(|data: &[u8]| {
                 continue;
             };
             let printed = query.to_query_string();
+            // Known and documented (docs/performance.md, Fuzzing): the canonical
+            // form percent-encodes what the client may send raw (`+` → `%20`,
+            // `,` → `%2C`, UTF-8 → `%XX`), so a query near `max_query_len`,
+            // which counts raw bytes, can print past it.
+            if printed.len() > resource.limits().max_query_len {
+                continue;
+            }
             let again = ListQuery::parse(&printed, resource, options.lenient_page(false))
                 .unwrap_or_else(|e| panic!("canonical form {printed:?} of {raw:?} fails: {e}"));
             assert_eq!(
