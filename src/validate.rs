@@ -939,3 +939,27 @@ impl serde::Serialize for ListQuery {
         st.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FieldType;
+
+    fn notes() -> Arc<Resource> {
+        let resource = Resource::builder("notes", "notes")
+            .field("id", FieldType::Integer, |f| f.sortable())
+            .build();
+        Arc::new(resource.unwrap_or_else(|e| unreachable!("{e}")))
+    }
+
+    /// A long query is sized from its real pairs, not its `&`s: 8,000 empty
+    /// pairs around one parameter reserve room for a few, not 8,000.
+    #[test]
+    fn empty_pairs_reserve_nothing() {
+        let raw = format!("{}page=2{}", "&".repeat(4000), "&".repeat(4000));
+        let query = ListQuery::parse(&raw, &notes(), RequestOptions::default());
+        let query = query.unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(query.pagination().map(|p| p.page), Some(2));
+        assert!(query.params.capacity() < 16, "{}", query.params.capacity());
+    }
+}

@@ -360,9 +360,11 @@ pub(crate) fn scan_query(
     // none, and every URL the envelope emits must parse again.
     // Too short to hold more pairs than allowed (one per two bytes): not
     // counted at all, and the sink gets no size hint.
-    let most = (raw.len().div_ceil(2) > limits.max_params)
+    let mut most = (raw.len().div_ceil(2) > limits.max_params)
         .then(|| memchr::memchr_iter(b'&', raw.as_bytes()).count() + 1);
     if most.is_some_and(|most| most > limits.max_params) {
+        // Empty pairs (`&&`) do not count: only the exact count can tell, and
+        // it, not the `&`s, is the hint (so `&&&…` reserves nothing big).
         let (mut count, mut page_pair) = (0, 0);
         for (key, _) in pairs.clone() {
             count += 1;
@@ -378,6 +380,7 @@ pub(crate) fn scan_query(
                 actual: count,
             }];
         }
+        most = Some(count);
     }
     if let Some(most) = most {
         sink.start(most);
