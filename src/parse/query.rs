@@ -201,7 +201,7 @@ pub(crate) struct ItemSpan {
 }
 
 /// The spans of one value list: a short list's stay on the stack.
-type Spans = smallvec::SmallVec<[ItemSpan; 8]>;
+type Spans = SmallVec<[ItemSpan; 8]>;
 
 impl ItemSpan {
     fn of(value: &str, from: usize, item: &RawValue<'_>) -> Self {
