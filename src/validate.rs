@@ -15,7 +15,7 @@ use smol_str::SmolStr;
 use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
 use crate::parse::{
-    self, FilterParam, Param, ParamKind, ParamSink, ParseConfig, RawQuery, SortDirection, SortKeys,
+    self, FilterParam, Param, ParamKind, ParamSink, ParseConfig, RawQuery, SortDirection, SortItem,
 };
 use crate::schema::{FieldId, FieldType, FilterOp, NullsOrder, Resource};
 
@@ -287,7 +287,8 @@ impl ListQuery {
         let mut validator = Validator::new(resource, options);
         validator.start(raw.params.len());
         for param in &raw.params {
-            validator.param(param.as_param());
+            let mut lists = parse::Lists::default();
+            validator.param(param.as_param(&mut lists));
         }
         validator.finish()
     }
@@ -484,29 +485,23 @@ fn expected_text(ty: &FieldType) -> String {
     }
 }
 
-/// Converts one value to the field's type; gives the text back when it does
-/// not fit. Owned (decoded) text moves into a string value uncopied.
-fn typed_value<'t>(ty: &FieldType, text: Cow<'t, str>) -> Result<Value, Cow<'t, str>> {
-    let parsed = match ty {
-        FieldType::String => return Ok(Value::String(SmolStr::new(text))),
+/// Converts one value to the field's type; `None` when it does not fit.
+fn typed_value(ty: &FieldType, text: &str) -> Option<Value> {
+    match ty {
+        FieldType::String => Some(Value::String(SmolStr::new(text))),
         FieldType::Enum(values) => {
-            return if values.iter().any(|v| *v == *text) {
-                Ok(Value::String(SmolStr::new(text)))
-            } else {
-                Err(text)
-            };
+            (values.iter().any(|v| v == text)).then(|| Value::String(SmolStr::new(text)))
         }
         FieldType::Integer => text.parse().ok().map(Value::Integer),
-        FieldType::Decimal => parse_decimal(&text).map(Value::Decimal),
-        FieldType::Boolean => match text.as_ref() {
+        FieldType::Decimal => parse_decimal(text).map(Value::Decimal),
+        FieldType::Boolean => match text {
             "true" | "1" => Some(Value::Boolean(true)),
             "false" | "0" => Some(Value::Boolean(false)),
             _ => None,
         },
-        FieldType::Date => parse_date(&text).map(Value::Date),
-        FieldType::DateTime => parse_datetime(&text).map(Value::DateTime),
-    };
-    parsed.ok_or(text)
+        FieldType::Date => parse_date(text).map(Value::Date),
+        FieldType::DateTime => parse_datetime(text).map(Value::DateTime),
+    }
 }
 
 fn arity_text(op: FilterOp) -> String {
@@ -540,10 +535,9 @@ struct Validator<'r> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
     errors: Vec<QueryError>,
-    filters: SmallVec<[Filter; 3]>,
-    client_sort: SortKeyList,
-    params: SmallVec<[ListParam; 6]>,
-    extra: Vec<(String, String)>,
+    /// The query being built, in place: its `sort` holds the client's keys
+    /// until [`Validator::finish`] makes it the effective sort.
+    query: ListQuery,
     page: Deferred<u64>,
     per_page: Deferred<u64>,
     metadata: Deferred<bool>,
@@ -551,42 +545,43 @@ struct Validator<'r> {
 
 impl parse::ParamSink for Validator<'_> {
     fn start(&mut self, most_pairs: usize) {
-        self.params.reserve(most_pairs);
+        self.query.params.reserve(most_pairs);
     }
 
     fn param(&mut self, param: Param<'_>) {
         let Param { key, value, kind } = param;
         match kind {
             ParamKind::Sort(keys) => {
-                if keys.len() > 0 {
-                    self.client_sort = self.sort(key, keys);
-                    self.params.push(ListParam::Sort);
+                if !keys.is_empty() {
+                    self.sort(key, keys);
+                    self.query.params.push(ListParam::Sort);
                 }
             }
             ParamKind::Filter(raw_filter) => {
                 if let Some(filter) = self.filter(key, raw_filter) {
-                    self.params.push(ListParam::Filter(self.filters.len()));
-                    self.filters.push(filter);
+                    let index = self.query.filters.len();
+                    self.query.params.push(ListParam::Filter(index));
+                    self.query.filters.push(filter);
                 }
             }
             ParamKind::Page => {
                 self.page = Some(self.page_number(key, value));
-                self.params.push(ListParam::Page);
+                self.query.params.push(ListParam::Page);
             }
             ParamKind::PerPage => {
                 self.per_page = Some(self.page_size(key, value));
-                self.params.push(ListParam::PerPage);
+                self.query.params.push(ListParam::PerPage);
             }
             ParamKind::Metadata => {
                 self.metadata = Some(metadata_flag(key, value));
-                self.params.push(ListParam::Metadata);
+                self.query.params.push(ListParam::Metadata);
             }
             ParamKind::Cursor => self.fail(ValidationError::InvalidPage {
                 parameter: key.to_owned(),
                 value: value.to_owned(),
                 max: u64::MAX,
             }),
-            ParamKind::Other => self.extra.push((key.to_owned(), value.to_owned())),
+            ParamKind::Other => (self.query.extra).push((key.to_owned(), value.to_owned())),
         }
     }
 }
@@ -597,10 +592,15 @@ impl<'r> Validator<'r> {
             resource,
             options,
             errors: Vec::new(),
-            filters: SmallVec::new(),
-            client_sort: SmallVec::new(),
-            params: SmallVec::new(),
-            extra: Vec::new(),
+            query: ListQuery {
+                resource: Arc::clone(resource),
+                filters: SmallVec::new(),
+                sort: SmallVec::new(),
+                pagination: None,
+                metadata: false,
+                params: SmallVec::new(),
+                extra: Vec::new(),
+            },
             page: None,
             per_page: None,
             metadata: None,
@@ -614,48 +614,43 @@ impl<'r> Validator<'r> {
     /// The request after its last parameter.
     fn finish(mut self) -> Result<ListQuery, QueryErrors> {
         let pagination = self.pagination();
-        let metadata = self.metadata(pagination.is_some());
-        let client_sort = std::mem::take(&mut self.client_sort);
-        let sort = self.effective_sort(client_sort);
+        self.query.metadata = self.metadata(pagination.is_some());
+        self.query.pagination = pagination;
+        self.effective_sort();
         self.bound_values(pagination.is_some());
         if !self.errors.is_empty() {
             return Err(QueryErrors(self.errors));
         }
-        Ok(ListQuery {
-            resource: Arc::clone(self.resource),
-            filters: self.filters,
-            sort,
-            pagination,
-            metadata,
-            params: self.params,
-            extra: self.extra,
-        })
+        Ok(self.query)
     }
 
-    fn sort(&mut self, parameter: &str, keys: SortKeys<'_>) -> SortKeyList {
+    /// The client's sort keys, into the query's sort.
+    fn sort(&mut self, parameter: &str, keys: &[SortItem<'_>]) {
         let resource = self.resource;
         // Room for the tie-breaker too.
-        let mut sort = SortKeyList::with_capacity(keys.len() + 1);
-        let errors = &mut self.errors;
-        keys.for_each(|key| match resource.field_id(&key.field) {
-            Some(id) if resource.field(id).sortable() => sort.push(SortKey {
-                field: id,
-                direction: key.direction,
-                nulls: resource.field(id).nulls(),
-                origin: SortOrigin::Request,
-            }),
-            _ => errors.push(QueryError::Validation(ValidationError::SortNotAllowed {
-                parameter: parameter.to_owned(),
-                field: key.field.into_owned(),
-                allowed: resource.sortable_fields(),
-            })),
-        });
-        sort
+        let sort = &mut self.query.sort;
+        sort.reserve_exact(keys.len() + 1);
+        for key in keys {
+            match resource.field_id(key.field) {
+                Some(id) if resource.field(id).sortable() => sort.push(SortKey {
+                    field: id,
+                    direction: key.direction,
+                    nulls: resource.field(id).nulls(),
+                    origin: SortOrigin::Request,
+                }),
+                _ => (self.errors).push(QueryError::Validation(ValidationError::SortNotAllowed {
+                    parameter: parameter.to_owned(),
+                    field: key.field.to_owned(),
+                    allowed: resource.sortable_fields(),
+                })),
+            }
+        }
     }
 
-    fn effective_sort(&self, client_sort: SortKeyList) -> SortKeyList {
+    /// The client's sort (or the default) and the tie-breaker.
+    fn effective_sort(&mut self) {
         let resource = self.resource;
-        let mut sort = client_sort;
+        let sort = &mut self.query.sort;
         if sort.is_empty() {
             sort.extend(
                 resource
@@ -678,7 +673,6 @@ impl<'r> Validator<'r> {
                 origin: SortOrigin::TieBreaker,
             });
         }
-        sort
     }
 
     fn filter(&mut self, parameter: &str, raw: FilterParam<'_>) -> Option<Filter> {
@@ -723,37 +717,37 @@ impl<'r> Validator<'r> {
         }
         let mut values = ValueList::with_capacity(count);
         let mut ok = true;
-        raw.values.for_each(|raw_value| {
-            let text = raw_value.text;
+        for raw_value in raw.values {
+            let text = raw_value.text();
+            let text = text.as_ref();
             let typed = if op == FilterOp::Null {
-                match text.as_ref() {
-                    "true" => Ok(Value::Boolean(true)),
-                    "false" => Ok(Value::Boolean(false)),
-                    _ => Err(text),
+                match text {
+                    "true" => Some(Value::Boolean(true)),
+                    "false" => Some(Value::Boolean(false)),
+                    _ => None,
                 }
             } else if op.is_like() {
-                Ok(Value::String(SmolStr::new(text)))
+                Some(Value::String(SmolStr::new(text)))
             } else {
                 typed_value(field.ty(), text)
             };
             match typed {
-                Ok(v) => values.push(v),
-                Err(text) => {
+                Some(v) => values.push(v),
+                None => {
                     ok = false;
                     let expected = if op == FilterOp::Null {
                         "true or false".to_owned()
                     } else {
                         expected_text(field.ty())
                     };
-                    self.errors
-                        .push(QueryError::Validation(ValidationError::InvalidValue {
-                            parameter: parameter.to_owned(),
-                            value: text.into_owned(),
-                            expected,
-                        }));
+                    self.fail(ValidationError::InvalidValue {
+                        parameter: parameter.to_owned(),
+                        value: text.to_owned(),
+                        expected,
+                    });
                 }
             }
-        });
+        }
         ok.then_some(Filter {
             field: id,
             op,
@@ -859,8 +853,7 @@ impl<'r> Validator<'r> {
 
     /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
     fn bound_values(&mut self, paginated: bool) {
-        let filter_values: usize = self
-            .filters
+        let filter_values: usize = (self.query.filters)
             .iter()
             .filter(|f| f.op != FilterOp::Null)
             .map(|f| f.values.len())

@@ -14,6 +14,76 @@ use nom::sequence::delimited;
 use crate::error::{SortProblem, ValueProblem};
 use crate::parse::{RawSortKey, RawValue, SortDirection};
 
+/// One key of a sort list as the grammar finds it: a slice of the list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SortItem<'v> {
+    pub(crate) field: &'v str,
+    pub(crate) direction: SortDirection,
+    /// Byte offset of the key in the decoded sort value.
+    pub(crate) offset: usize,
+}
+
+impl<'v> SortItem<'v> {
+    pub(crate) fn to_raw(self) -> RawSortKey<'v> {
+        RawSortKey {
+            field: Cow::Borrowed(self.field),
+            direction: self.direction,
+            offset: self.offset,
+        }
+    }
+}
+
+/// One item of a value list as the grammar finds it: a slice of the list,
+/// still escaped when `escaped` (a quoted item with `\"` or `\\`), so that
+/// checking a list copies nothing; [`Item::text`] unescapes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item<'v> {
+    /// A bare item trimmed, or the inside of the quotes.
+    pub(crate) body: &'v str,
+    pub(crate) quoted: bool,
+    /// `body` holds escapes.
+    pub(crate) escaped: bool,
+    /// Byte offset of the item in the decoded filter value.
+    pub(crate) offset: usize,
+}
+
+impl<'v> Item<'v> {
+    /// The item's text, unescaped.
+    pub(crate) fn text(&self) -> Cow<'v, str> {
+        if !self.escaped {
+            return Cow::Borrowed(self.body);
+        }
+        let mut text = String::with_capacity(self.body.len());
+        let mut chars = self.body.chars();
+        while let Some(c) = chars.next() {
+            // The grammar let only `\"` and `\\` through.
+            text.push(if c == '\\' {
+                chars.next().unwrap_or(c)
+            } else {
+                c
+            });
+        }
+        Cow::Owned(text)
+    }
+
+    /// The length of [`Item::text`].
+    pub(crate) fn text_len(&self) -> usize {
+        if self.escaped {
+            self.text().len()
+        } else {
+            self.body.len()
+        }
+    }
+
+    pub(crate) fn to_raw(self) -> RawValue<'v> {
+        RawValue {
+            text: self.text(),
+            quoted: self.quoted,
+            offset: self.offset,
+        }
+    }
+}
+
 // ---------------------------------------------------------------- sort list
 
 /// `direction = ("-" | "+")?` — `+` arrives only when sent as `%2B`.
@@ -74,10 +144,10 @@ pub fn parse_sort_list(value: &str) -> Result<Vec<RawSortKey<'_>>, (usize, SortP
         if keys.iter().any(|k| k.field == key.field) {
             return Err((
                 key.offset,
-                SortProblem::DuplicateField(key.field.into_owned()),
+                SortProblem::DuplicateField(key.field.to_owned()),
             ));
         }
-        keys.push(key);
+        keys.push(key.to_raw());
         rest = next?;
     }
     Ok(keys)
@@ -93,15 +163,15 @@ pub(crate) type SortNext<'v> = Result<Option<&'v str>, (usize, SortProblem)>;
 pub(crate) fn sort_item<'v>(
     value: &'v str,
     rest: &'v str,
-) -> Result<(RawSortKey<'v>, SortNext<'v>), (usize, SortProblem)> {
+) -> Result<(SortItem<'v>, SortNext<'v>), (usize, SortProblem)> {
     let offset_of = |rest: &str| value.len() - rest.len();
     let offset = offset_of(rest);
     let (after, (direction, field)) = match sort_key(rest) {
         Ok(ok) => ok,
         Err(_) => return Err(sort_key_problem(rest, offset)),
     };
-    let key = RawSortKey {
-        field: Cow::Borrowed(field),
+    let key = SortItem {
+        field,
         direction,
         offset,
     };
@@ -145,34 +215,26 @@ fn bare(input: &str) -> IResult<&str, &str> {
 }
 
 /// The inside of `quoted = '"' ( [^"\\] | '\\' ["\\] )* '"'`, up to (not
-/// including) the closing quote. Borrows when there is no escape.
-fn quoted_body(input: &str) -> Result<(&str, Cow<'_, str>), (usize, ValueProblem)> {
+/// including) the closing quote, still escaped: `(rest after the quote, body,
+/// whether it has escapes)`.
+fn quoted_body(input: &str) -> Result<(&str, &str, bool), (usize, ValueProblem)> {
     let bytes = input.as_bytes();
-    let mut owned: Option<String> = None;
-    let mut run_start = 0;
+    let mut escaped = false;
+    let mut from = 0;
     loop {
-        let rest = bytes.get(run_start..).unwrap_or_default();
-        let Some(at) = memchr::memchr2(b'"', b'\\', rest).map(|at| run_start + at) else {
+        let rest = bytes.get(from..).unwrap_or_default();
+        let Some(at) = memchr::memchr2(b'"', b'\\', rest).map(|at| from + at) else {
             return Err((input.len(), ValueProblem::UnterminatedQuote));
         };
-        let run = input.get(run_start..at).unwrap_or_default();
         if bytes.get(at) == Some(&b'"') {
-            let text = match owned {
-                Some(mut s) => {
-                    s.push_str(run);
-                    Cow::Owned(s)
-                }
-                None => Cow::Borrowed(run),
-            };
-            return Ok((input.get(at + 1..).unwrap_or_default(), text));
+            let body = input.get(..at).unwrap_or_default();
+            return Ok((input.get(at + 1..).unwrap_or_default(), body, escaped));
         }
-        let s = owned.get_or_insert_with(String::new);
-        s.push_str(run);
         match bytes.get(at + 1) {
-            Some(&e @ (b'"' | b'\\')) => s.push(char::from(e)),
+            Some(b'"' | b'\\') => escaped = true,
             _ => return Err((at, ValueProblem::BadEscape)),
         }
-        run_start = at + 2;
+        from = at + 2;
     }
 }
 
@@ -205,7 +267,7 @@ pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueP
     let mut rest = Some(value);
     while let Some(r) = rest {
         let (item, next) = value_item(value, r)?;
-        items.push(item);
+        items.push(item.to_raw());
         rest = next;
     }
     Ok(items)
@@ -216,18 +278,19 @@ pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueP
 pub(crate) fn value_item<'v>(
     value: &'v str,
     rest: &'v str,
-) -> Result<(RawValue<'v>, Option<&'v str>), (usize, ValueProblem)> {
+) -> Result<(Item<'v>, Option<&'v str>), (usize, ValueProblem)> {
     let offset_of = |rest: &str| value.len() - rest.len();
     let (after_spaces, _) = spaces(rest).unwrap_or((rest, ""));
     let (item, after_item) = if let Ok((body, _)) = char::<&str, ()>('"').parse(after_spaces) {
         let quote_at = offset_of(after_spaces);
-        let (after, text) = quoted_body(body).map_err(|(i, problem)| match problem {
+        let (after, body, escaped) = quoted_body(body).map_err(|(i, problem)| match problem {
             ValueProblem::UnterminatedQuote => (quote_at, problem),
             _ => (quote_at + 1 + i, problem),
         })?;
-        let item = RawValue {
-            text,
+        let item = Item {
+            body,
             quoted: true,
+            escaped,
             offset: quote_at,
         };
         (item, spaces(after).map_or(after, |(a, _)| a))
@@ -241,9 +304,10 @@ pub(crate) fn value_item<'v>(
         if text.is_empty() {
             return Err((offset_of(rest), ValueProblem::EmptyItem));
         }
-        let item = RawValue {
-            text: Cow::Borrowed(text),
+        let item = Item {
+            body: text,
             quoted: false,
+            escaped: false,
             offset: offset_of(after_spaces),
         };
         (item, after)

@@ -20,8 +20,9 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use grammar::SortItem;
 pub use grammar::{parse_sort_list, parse_value_list};
-pub(crate) use query::{FilterParam, Param, ParamKind, ParamSink, SortKeys, scan_query};
+pub(crate) use query::{FilterParam, Lists, Param, ParamKind, ParamSink, scan_query};
 pub use query::{parse_query, parse_query_partial};
 
 use crate::limits::Limits;

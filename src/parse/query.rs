@@ -14,7 +14,7 @@ use crate::error::ParseError;
 use crate::error::SortProblem;
 use crate::limits::LimitKind;
 use crate::parse::decode::{decode_into, needs_decoding};
-use crate::parse::grammar::{filter_key_segments, sort_item, value_item};
+use crate::parse::grammar::{Item, SortItem, filter_key_segments, sort_item, value_item};
 use crate::parse::{
     ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
 };
@@ -94,7 +94,8 @@ pub(crate) struct Param<'t> {
 /// [`RawParamKind`], borrowed.
 #[derive(Debug)]
 pub(crate) enum ParamKind<'t> {
-    Sort(SortKeys<'t>),
+    /// The keys of the sort list, checked whole (empty for `sort=`).
+    Sort(&'t [SortItem<'t>]),
     Filter(FilterParam<'t>),
     Page,
     PerPage,
@@ -103,145 +104,51 @@ pub(crate) enum ParamKind<'t> {
     Other,
 }
 
-/// The keys of a sort list.
-#[derive(Debug)]
-pub(crate) enum SortKeys<'t> {
-    /// A list the scanner has checked whole (a short one stays on the stack).
-    Checked(SmallVec<[RawSortKey<'t>; 4]>),
-    /// Keys already parsed into a [`RawParamKind::Sort`].
-    Parsed(&'t [RawSortKey<'t>]),
-}
-
-impl<'t> SortKeys<'t> {
-    /// The number of keys (0 for an empty `sort=`).
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Checked(keys) => keys.len(),
-            Self::Parsed(keys) => keys.len(),
-        }
-    }
-
-    /// Calls `each` with every key, in order.
-    pub(crate) fn for_each(self, mut each: impl FnMut(RawSortKey<'t>)) {
-        match self {
-            Self::Checked(keys) => keys.into_iter().for_each(each),
-            Self::Parsed(keys) => {
-                for key in keys {
-                    each(RawSortKey {
-                        field: Cow::Borrowed(key.field.as_ref()),
-                        direction: key.direction,
-                        offset: key.offset,
-                    });
-                }
-            }
-        }
-    }
-}
-
 /// [`RawFilter`], borrowed.
 #[derive(Debug)]
 pub(crate) struct FilterParam<'t> {
     pub(crate) field: &'t str,
     pub(crate) op: Option<&'t str>,
-    pub(crate) values: FilterValues<'t>,
+    /// The items of the value list, checked whole.
+    pub(crate) values: &'t [Item<'t>],
 }
 
-/// The items of a filter's value list.
-#[derive(Debug)]
-pub(crate) enum FilterValues<'t> {
-    /// A list the scanner has checked whole, and where its items are.
-    Checked {
-        value: &'t str,
-        items: &'t [ItemSpan],
-    },
-    /// Items already parsed into a [`RawFilter`].
-    Parsed(&'t [RawValue<'t>]),
-}
-
-impl<'t> FilterValues<'t> {
-    /// The number of items.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Checked { items, .. } => items.len(),
-            Self::Parsed(items) => items.len(),
-        }
-    }
-
-    /// Calls `each` with every item, in order.
-    pub(crate) fn for_each(self, mut each: impl FnMut(RawValue<'t>)) {
-        match self {
-            Self::Checked { value, items } => {
-                for item in items {
-                    each(item.resolve(value));
-                }
-            }
-            Self::Parsed(items) => {
-                for item in items {
-                    each(RawValue {
-                        text: Cow::Borrowed(item.text.as_ref()),
-                        quoted: item.quoted,
-                        offset: item.offset,
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// Where an item of a checked value list is, so that validation reads it
-/// without parsing the list again.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ItemSpan {
-    /// The item's text in the decoded value (when it has no escapes).
-    text: (usize, usize),
-    quoted: bool,
-    offset: usize,
-    /// For a quoted item with escapes: where its parse starts, to unescape it again.
-    escaped_from: Option<usize>,
-}
-
-/// The spans of one value list: a short list's stay on the stack.
-type Spans = SmallVec<[ItemSpan; 8]>;
-
-impl ItemSpan {
-    fn of(value: &str, from: usize, item: &RawValue<'_>) -> Self {
-        let (text, escaped_from) = match &item.text {
-            Cow::Borrowed(text) => (subslice_range(value, text).unwrap_or_default(), None),
-            Cow::Owned(_) => ((0, 0), Some(from)),
-        };
-        Self {
-            text,
-            quoted: item.quoted,
-            offset: item.offset,
-            escaped_from,
-        }
-    }
-
-    fn resolve<'t>(&self, value: &'t str) -> RawValue<'t> {
-        let unescaped = self
-            .escaped_from
-            .and_then(|from| value_item(value, value.get(from..)?).ok());
-        match unescaped {
-            Some((item, _)) => item,
-            None => RawValue {
-                text: Cow::Borrowed(value.get(self.text.0..self.text.1).unwrap_or_default()),
-                quoted: self.quoted,
-                offset: self.offset,
-            },
-        }
-    }
+/// Where the scanner checks one pair's list: on the stack while it is short.
+/// Made afresh for each pair, so that what it holds may borrow that pair's
+/// decoded text.
+#[derive(Default)]
+pub(crate) struct Lists<'t> {
+    sort: SmallVec<[SortItem<'t>; 4]>,
+    values: SmallVec<[Item<'t>; 8]>,
 }
 
 impl RawParam<'_> {
-    /// This parameter as the scanner would hand it over.
-    pub(crate) fn as_param(&self) -> Param<'_> {
+    /// This parameter as the scanner would hand it over, its lists copied
+    /// into `lists`.
+    pub(crate) fn as_param<'l, 's: 'l>(&'s self, lists: &'l mut Lists<'s>) -> Param<'l> {
         let kind = match &self.kind {
-            RawParamKind::Sort(keys) => ParamKind::Sort(SortKeys::Parsed(keys)),
-            RawParamKind::Filter(f) => ParamKind::Filter(FilterParam {
-                field: &f.field,
-                op: f.op.as_deref(),
-                values: FilterValues::Parsed(&f.values),
-            }),
+            RawParamKind::Sort(keys) => {
+                lists.sort.extend(keys.iter().map(|k| SortItem {
+                    field: &k.field,
+                    direction: k.direction,
+                    offset: k.offset,
+                }));
+                ParamKind::Sort(&lists.sort)
+            }
+            RawParamKind::Filter(f) => {
+                // Already unescaped.
+                lists.values.extend(f.values.iter().map(|v| Item {
+                    body: &v.text,
+                    quoted: v.quoted,
+                    escaped: false,
+                    offset: v.offset,
+                }));
+                ParamKind::Filter(FilterParam {
+                    field: &f.field,
+                    op: f.op.as_deref(),
+                    values: &lists.values,
+                })
+            }
             RawParamKind::Page => ParamKind::Page,
             RawParamKind::PerPage => ParamKind::PerPage,
             RawParamKind::Metadata => ParamKind::Metadata,
@@ -279,13 +186,6 @@ impl<'a> Collect<'a> {
             None => Cow::Owned(text.to_owned()),
         }
     }
-
-    fn rebase_cow(&self, text: Cow<'_, str>) -> Cow<'a, str> {
-        match text {
-            Cow::Borrowed(s) => self.rebase(s),
-            Cow::Owned(s) => Cow::Owned(s),
-        }
-    }
 }
 
 impl ParamSink for Collect<'_> {
@@ -295,32 +195,26 @@ impl ParamSink for Collect<'_> {
 
     fn param(&mut self, param: Param<'_>) {
         let kind = match param.kind {
-            ParamKind::Sort(keys) => {
-                let mut sort = Vec::with_capacity(keys.len());
-                keys.for_each(|k| {
-                    sort.push(RawSortKey {
-                        field: self.rebase_cow(k.field),
+            ParamKind::Sort(keys) => RawParamKind::Sort(
+                keys.iter()
+                    .map(|k| RawSortKey {
+                        field: self.rebase(k.field),
                         direction: k.direction,
                         offset: k.offset,
-                    });
-                });
-                RawParamKind::Sort(sort)
-            }
-            ParamKind::Filter(f) => {
-                let mut values = Vec::with_capacity(f.values.len());
-                f.values.for_each(|v| {
-                    values.push(RawValue {
-                        text: self.rebase_cow(v.text),
+                    })
+                    .collect(),
+            ),
+            ParamKind::Filter(f) => RawParamKind::Filter(RawFilter {
+                field: self.rebase(f.field),
+                op: f.op.map(|op| self.rebase(op)),
+                values: (f.values.iter())
+                    .map(|v| RawValue {
+                        text: self.rebase(&v.text()),
                         quoted: v.quoted,
                         offset: v.offset,
-                    });
-                });
-                RawParamKind::Filter(RawFilter {
-                    field: self.rebase(f.field),
-                    op: f.op.map(|op| self.rebase(op)),
-                    values,
-                })
-            }
+                    })
+                    .collect(),
+            }),
             ParamKind::Page => RawParamKind::Page,
             ParamKind::PerPage => RawParamKind::PerPage,
             ParamKind::Metadata => RawParamKind::Metadata,
@@ -394,7 +288,6 @@ pub(crate) fn scan_query(
         filters: 0,
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
-    let mut spans = Spans::new();
     // One vectorized check of the whole query: most have nothing to decode,
     // and then no key or value is looked at again for it.
     let plain = !raw.bytes().fold(false, |any, b| any | needs_decoding(b));
@@ -423,7 +316,8 @@ pub(crate) fn scan_query(
                 continue;
             }
         };
-        if let Some(kind) = scanner.classify(key, value, &mut spans) {
+        let mut lists = Lists::default();
+        if let Some(kind) = scanner.classify(key, value, &mut lists) {
             sink.param(Param { key, value, kind });
         }
     }
@@ -507,17 +401,16 @@ struct SeenFilters<'a> {
     raw: &'a str,
     /// Decoded names that are not slices of `raw`.
     text: String,
-    few: [(Span, Span); SeenFilters::SCAN],
-    len: usize,
+    /// Not initialised past what is used (a request scans few filters).
+    few: SmallVec<[(Span, Span); SeenFilters::SCAN]>,
     /// `field NUL op` (decoded text has no control characters).
     many: HashSet<String>,
 }
 
 /// Where a name of [`SeenFilters`] is.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 enum Span {
     /// The implicit operator `eq`.
-    #[default]
     Eq,
     /// A range of the raw query.
     Raw(usize, usize),
@@ -532,8 +425,7 @@ impl<'a> SeenFilters<'a> {
         Self {
             raw,
             text: String::new(),
-            few: Default::default(),
-            len: 0,
+            few: SmallVec::new(),
             many: HashSet::new(),
         }
     }
@@ -560,21 +452,14 @@ impl<'a> SeenFilters<'a> {
     /// Adds the filter (`op` `None` is `eq`); `false` when it was already there.
     fn insert(&mut self, field: &str, op: Option<&str>) -> bool {
         let op = op.unwrap_or("eq");
-        if self.len < Self::SCAN {
-            let seen = self
-                .few
-                .iter()
-                .take(self.len)
-                .any(|&(f, o)| self.name(f) == field && self.name(o) == op);
+        if self.few.len() < Self::SCAN {
+            let seen = (self.few.iter()).any(|&(f, o)| self.name(f) == field && self.name(o) == op);
             if !seen {
                 let slot = (
                     self.span(field),
                     if op == "eq" { Span::Eq } else { self.span(op) },
                 );
-                if let Some(free) = self.few.get_mut(self.len) {
-                    *free = slot;
-                }
-                self.len += 1;
+                self.few.push(slot);
             }
             return !seen;
         }
@@ -618,12 +503,12 @@ struct Scanner<'c, 'a> {
 impl Scanner<'_, '_> {
     /// Recognises the key and checks the value by its grammar; `None` when the
     /// pair is in error (recorded).
-    fn classify<'t>(
+    fn classify<'l, 't: 'l>(
         &mut self,
         key: &'t str,
         value: &'t str,
-        spans: &'t mut Spans,
-    ) -> Option<ParamKind<'t>> {
+        lists: &'l mut Lists<'t>,
+    ) -> Option<ParamKind<'l>> {
         let names = self.config.names;
         let simple = if key == names.sort {
             Some(SimpleKey::Sort)
@@ -646,7 +531,7 @@ impl Scanner<'_, '_> {
             }
             self.seen_keys |= bit;
             return match simple {
-                SimpleKey::Sort => self.sort(key, value).map(ParamKind::Sort),
+                SimpleKey::Sort => self.sort(key, value, &mut lists.sort).map(ParamKind::Sort),
                 SimpleKey::Page => Some(ParamKind::Page),
                 SimpleKey::PerPage => Some(ParamKind::PerPage),
                 SimpleKey::Metadata => Some(ParamKind::Metadata),
@@ -657,7 +542,7 @@ impl Scanner<'_, '_> {
             && (suffix.is_empty() || suffix.starts_with('['))
         {
             return self
-                .filter(key, suffix, value, spans)
+                .filter(key, suffix, value, &mut lists.values)
                 .map(ParamKind::Filter);
         }
         if let Some(name) = [
@@ -695,7 +580,12 @@ impl Scanner<'_, '_> {
         });
     }
 
-    fn sort<'t>(&mut self, key: &str, value: &'t str) -> Option<SortKeys<'t>> {
+    fn sort<'l, 't: 'l>(
+        &mut self,
+        key: &str,
+        value: &'t str,
+        keys: &'l mut SmallVec<[SortItem<'t>; 4]>,
+    ) -> Option<&'l [SortItem<'l>]> {
         let limits = self.config.limits;
         if !value.is_empty() {
             // Count before parsing so a huge list costs nothing more.
@@ -712,15 +602,14 @@ impl Scanner<'_, '_> {
         }
         // One pass over the list; a key is compared with the earlier ones (at
         // most `max_sort_keys` of them).
-        let mut keys = SmallVec::new();
         let mut rest = (!value.is_empty()).then_some(value);
         while let Some(r) = rest {
             let checked = sort_item(value, r).and_then(|(sort_key, next)| {
                 if keys
                     .iter()
-                    .any(|k: &RawSortKey<'_>| k.field == sort_key.field)
+                    .any(|k: &SortItem<'_>| k.field == sort_key.field)
                 {
-                    let problem = SortProblem::DuplicateField(sort_key.field.into_owned());
+                    let problem = SortProblem::DuplicateField(sort_key.field.to_owned());
                     return Err((sort_key.offset, problem));
                 }
                 keys.push(sort_key);
@@ -739,16 +628,16 @@ impl Scanner<'_, '_> {
                 }
             }
         }
-        Some(SortKeys::Checked(keys))
+        Some(keys)
     }
 
-    fn filter<'t>(
+    fn filter<'l, 't: 'l>(
         &mut self,
         key: &'t str,
         suffix: &'t str,
         value: &'t str,
-        spans: &'t mut Spans,
-    ) -> Option<FilterParam<'t>> {
+        items: &'l mut SmallVec<[Item<'t>; 8]>,
+    ) -> Option<FilterParam<'l>> {
         let names = self.config.names;
         let (field, op) = match filter_key_segments(suffix) {
             Some((field, None)) if !field.is_empty() => (field, None),
@@ -777,15 +666,14 @@ impl Scanner<'_, '_> {
         // item, and where the items are (validation reads them from there).
         let limits = self.config.limits;
         let mut too_long = None;
-        spans.clear();
         let mut rest = Some(value);
         while let Some(r) = rest {
             match value_item(value, r) {
                 Ok((item, next)) => {
-                    if too_long.is_none() && item.text.len() > limits.max_value_len {
-                        too_long = Some(item.text.len());
+                    if too_long.is_none() && item.text_len() > limits.max_value_len {
+                        too_long = Some(item.text_len());
                     }
-                    spans.push(ItemSpan::of(value, value.len() - r.len(), &item));
+                    items.push(item);
                     rest = next;
                 }
                 Err((offset, problem)) => {
@@ -799,7 +687,7 @@ impl Scanner<'_, '_> {
                 }
             }
         }
-        let count = spans.len();
+        let count = items.len();
         if count > limits.max_filter_values {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
@@ -821,10 +709,7 @@ impl Scanner<'_, '_> {
         Some(FilterParam {
             field,
             op,
-            values: FilterValues::Checked {
-                value,
-                items: spans,
-            },
+            values: items,
         })
     }
 }
