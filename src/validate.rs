@@ -546,6 +546,9 @@ struct Validator<'r> {
 impl parse::ParamSink for Validator<'_> {
     fn start(&mut self, most_pairs: usize) {
         self.query.params.reserve(most_pairs);
+        // Room for as many filters as the request may have, at once.
+        let most_filters = most_pairs.min(self.resource.limits().max_filters);
+        self.query.filters.reserve_exact(most_filters);
     }
 
     fn param(&mut self, param: Param<'_>) {
@@ -558,10 +561,9 @@ impl parse::ParamSink for Validator<'_> {
                 }
             }
             ParamKind::Filter(raw_filter) => {
-                if let Some(filter) = self.filter(key, raw_filter) {
-                    let index = self.query.filters.len();
+                let index = self.query.filters.len();
+                if self.filter(key, raw_filter) {
                     self.query.params.push(ListParam::Filter(index));
-                    self.query.filters.push(filter);
                 }
             }
             ParamKind::Page => {
@@ -675,7 +677,8 @@ impl<'r> Validator<'r> {
         }
     }
 
-    fn filter(&mut self, parameter: &str, raw: FilterParam<'_>) -> Option<Filter> {
+    /// Validates a filter into the query's filters; `false` when it is in error.
+    fn filter(&mut self, parameter: &str, raw: FilterParam<'_>) -> bool {
         let resource = self.resource;
         let id = match resource.field_id(raw.field) {
             Some(id) if !resource.field(id).filter_ops().is_empty() => id,
@@ -685,7 +688,7 @@ impl<'r> Validator<'r> {
                     field: raw.field.to_owned(),
                     allowed: resource.filterable_fields(),
                 });
-                return None;
+                return false;
             }
         };
         let field = resource.field(id);
@@ -701,7 +704,7 @@ impl<'r> Validator<'r> {
                         .map(|op| op.as_str().to_owned())
                         .collect(),
                 });
-                return None;
+                return false;
             }
         };
         let (min, max) = op.arity();
@@ -713,9 +716,15 @@ impl<'r> Validator<'r> {
                 expected: arity_text(op),
                 actual: count,
             });
-            return None;
+            return false;
         }
-        let mut values = ValueList::with_capacity(count);
+        // Typed in place: the filter goes in first and out again on error.
+        let filters = &mut self.query.filters;
+        filters.push(Filter {
+            field: id,
+            op,
+            values: ValueList::with_capacity(count),
+        });
         let mut ok = true;
         for raw_value in raw.values {
             let text = raw_value.text();
@@ -731,28 +740,27 @@ impl<'r> Validator<'r> {
             } else {
                 typed_value(field.ty(), text)
             };
-            match typed {
-                Some(v) => values.push(v),
-                None => {
+            match (typed, filters.last_mut()) {
+                (Some(v), Some(filter)) => filter.values.push(v),
+                _ => {
                     ok = false;
                     let expected = if op == FilterOp::Null {
                         "true or false".to_owned()
                     } else {
                         expected_text(field.ty())
                     };
-                    self.fail(ValidationError::InvalidValue {
+                    (self.errors).push(QueryError::Validation(ValidationError::InvalidValue {
                         parameter: parameter.to_owned(),
                         value: text.to_owned(),
                         expected,
-                    });
+                    }));
                 }
             }
         }
-        ok.then_some(Filter {
-            field: id,
-            op,
-            values,
-        })
+        if !ok {
+            filters.pop();
+        }
+        ok
     }
 
     /// A `page` value: strict, or resolved the way Laravel does.
