@@ -288,7 +288,7 @@ impl ListQuery {
         validator.start(raw.params.len());
         for param in &raw.params {
             let mut lists = parse::Lists::default();
-            validator.param(param.as_param(&mut lists));
+            validator.param(&param.as_param(&mut lists));
         }
         validator.finish()
     }
@@ -551,9 +551,9 @@ impl parse::ParamSink for Validator<'_> {
         self.query.filters.reserve_exact(most_filters);
     }
 
-    fn param(&mut self, param: Param<'_>) {
-        let Param { key, value, kind } = param;
-        match kind {
+    fn param(&mut self, param: &Param<'_>) {
+        let &Param { key, value, .. } = param;
+        match &param.kind {
             ParamKind::Sort(keys) => {
                 if !keys.is_empty() {
                     self.sort(key, keys);
@@ -678,7 +678,7 @@ impl<'r> Validator<'r> {
     }
 
     /// Validates a filter into the query's filters; `false` when it is in error.
-    fn filter(&mut self, parameter: &str, raw: FilterParam<'_>) -> bool {
+    fn filter(&mut self, parameter: &str, raw: &FilterParam<'_>) -> bool {
         let resource = self.resource;
         let id = match resource.field_id(raw.field) {
             Some(id) if !resource.field(id).filter_ops().is_empty() => id,

@@ -169,7 +169,7 @@ pub(crate) trait ParamSink {
     /// can have (a short one is not counted).
     fn start(&mut self, _most_pairs: usize) {}
     /// One parameter that parsed.
-    fn param(&mut self, param: Param<'_>);
+    fn param(&mut self, param: &Param<'_>);
 }
 
 /// Builds a [`RawQuery`] borrowing from `raw` wherever nothing was decoded.
@@ -193,8 +193,8 @@ impl ParamSink for Collect<'_> {
         self.params.reserve(pairs);
     }
 
-    fn param(&mut self, param: Param<'_>) {
-        let kind = match param.kind {
+    fn param(&mut self, param: &Param<'_>) {
+        let kind = match &param.kind {
             ParamKind::Sort(keys) => RawParamKind::Sort(
                 keys.iter()
                     .map(|k| RawSortKey {
@@ -316,10 +316,7 @@ pub(crate) fn scan_query(
                 continue;
             }
         };
-        let mut lists = Lists::default();
-        if let Some(kind) = scanner.classify(key, value, &mut lists) {
-            sink.param(Param { key, value, kind });
-        }
+        scanner.classify(key, value, sink);
     }
     if scanner.filters > limits.max_filters {
         scanner.errors.push(ParseError::LimitExceeded {
@@ -515,14 +512,13 @@ struct Scanner<'c, 'a> {
 }
 
 impl Scanner<'_, '_> {
-    /// Recognises the key and checks the value by its grammar; `None` when the
-    /// pair is in error (recorded).
-    fn classify<'l, 't: 'l>(
-        &mut self,
-        key: &'t str,
-        value: &'t str,
-        lists: &'l mut Lists<'t>,
-    ) -> Option<ParamKind<'l>> {
+    /// Recognises the key and checks the value by its grammar; a pair in
+    /// error is recorded and not handed over.
+    ///
+    /// Hands the parameter to `sink` from where it is made (a returned one
+    /// was stored and read back in pieces, which stalled the processor).
+    fn classify<'t>(&mut self, key: &'t str, value: &'t str, sink: &mut impl ParamSink) {
+        let param = |kind| Param { key, value, kind };
         let names = self.config.names;
         let simple = if key == names.sort {
             Some(SimpleKey::Sort)
@@ -541,23 +537,26 @@ impl Scanner<'_, '_> {
             let bit = simple as u8;
             if self.seen_keys & bit != 0 {
                 self.duplicate(key);
-                return None;
+                return;
             }
             self.seen_keys |= bit;
             return match simple {
-                SimpleKey::Sort => self.sort(key, value, &mut lists.sort).map(ParamKind::Sort),
-                SimpleKey::Page => Some(ParamKind::Page),
-                SimpleKey::PerPage => Some(ParamKind::PerPage),
-                SimpleKey::Metadata => Some(ParamKind::Metadata),
-                SimpleKey::Cursor => Some(ParamKind::Cursor),
+                SimpleKey::Sort => {
+                    let mut keys = SmallVec::new();
+                    if self.sort(key, value, &mut keys) {
+                        sink.param(&param(ParamKind::Sort(&keys)));
+                    }
+                }
+                SimpleKey::Page => sink.param(&param(ParamKind::Page)),
+                SimpleKey::PerPage => sink.param(&param(ParamKind::PerPage)),
+                SimpleKey::Metadata => sink.param(&param(ParamKind::Metadata)),
+                SimpleKey::Cursor => sink.param(&param(ParamKind::Cursor)),
             };
         }
         if let Some(suffix) = key.strip_prefix(names.filter.as_str())
             && (suffix.is_empty() || suffix.starts_with('['))
         {
-            return self
-                .filter(key, suffix, value, &mut lists.values)
-                .map(ParamKind::Filter);
+            return self.filter(key, suffix, value, sink);
         }
         if let Some(name) = [
             &names.sort,
@@ -577,15 +576,15 @@ impl Scanner<'_, '_> {
                 parameter: key.to_owned(),
                 expected: format!("send {name}=VALUE once, without brackets"),
             });
-            return None;
+            return;
         }
         if self.config.strict {
             self.errors.push(ParseError::UnknownParameter {
                 parameter: key.to_owned(),
             });
-            return None;
+            return;
         }
-        Some(ParamKind::Other)
+        sink.param(&param(ParamKind::Other));
     }
 
     fn duplicate(&mut self, key: &str) {
@@ -594,12 +593,13 @@ impl Scanner<'_, '_> {
         });
     }
 
-    fn sort<'l, 't: 'l>(
+    /// Checks a sort list into `keys`; `false` when it is in error (recorded).
+    fn sort<'t>(
         &mut self,
         key: &str,
         value: &'t str,
-        keys: &'l mut SmallVec<[SortItem<'t>; 4]>,
-    ) -> Option<&'l [SortItem<'l>]> {
+        keys: &mut SmallVec<[SortItem<'t>; 4]>,
+    ) -> bool {
         let limits = self.config.limits;
         if !value.is_empty() {
             // Count before parsing so a huge list costs nothing more.
@@ -611,7 +611,7 @@ impl Scanner<'_, '_> {
                     max: limits.max_sort_keys,
                     actual: keys,
                 });
-                return None;
+                return false;
             }
         }
         // One pass over the list; a key is compared with the earlier ones (at
@@ -638,20 +638,15 @@ impl Scanner<'_, '_> {
                         offset,
                         problem,
                     });
-                    return None;
+                    return false;
                 }
             }
         }
-        Some(keys)
+        true
     }
 
-    fn filter<'l, 't: 'l>(
-        &mut self,
-        key: &'t str,
-        suffix: &'t str,
-        value: &'t str,
-        items: &'l mut SmallVec<[Item<'t>; 8]>,
-    ) -> Option<FilterParam<'l>> {
+    /// Checks a filter and hands it to `sink`.
+    fn filter(&mut self, key: &str, suffix: &str, value: &str, sink: &mut impl ParamSink) {
         let names = self.config.names;
         let (field, op) = match filter_key_segments(suffix) {
             Some((field, None)) if !field.is_empty() => (field, None),
@@ -667,12 +662,12 @@ impl Scanner<'_, '_> {
                     parameter: key.to_owned(),
                     expected: filter_forms(&names.filter),
                 });
-                return None;
+                return;
             }
         };
         if !self.seen_filters.insert(field, op) {
             self.duplicate(key);
-            return None;
+            return;
         }
         self.filters += 1;
 
@@ -680,6 +675,7 @@ impl Scanner<'_, '_> {
         // item, and where the items are (validation reads them from there).
         let limits = self.config.limits;
         let mut too_long = None;
+        let mut items = SmallVec::<[Item<'_>; 8]>::new();
         let mut rest = Some(value);
         while let Some(r) = rest {
             match value_item(value, r) {
@@ -697,7 +693,7 @@ impl Scanner<'_, '_> {
                         offset,
                         problem,
                     });
-                    return None;
+                    return;
                 }
             }
         }
@@ -709,7 +705,7 @@ impl Scanner<'_, '_> {
                 max: limits.max_filter_values,
                 actual: count,
             });
-            return None;
+            return;
         }
         if let Some(long) = too_long {
             self.errors.push(ParseError::LimitExceeded {
@@ -718,13 +714,18 @@ impl Scanner<'_, '_> {
                 max: limits.max_value_len,
                 actual: long,
             });
-            return None;
+            return;
         }
-        Some(FilterParam {
+        let filter = FilterParam {
             field,
             op,
-            values: items,
-        })
+            values: &items,
+        };
+        sink.param(&Param {
+            key,
+            value,
+            kind: ParamKind::Filter(filter),
+        });
     }
 }
 
