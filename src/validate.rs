@@ -265,16 +265,17 @@ impl ListQuery {
         };
         // Each parameter is validated as the scanner finds it: decoded text
         // lives in the scanner's buffers, and only typed values are kept.
-        let mut validator = Validator::new(resource, options);
+        // The query is built where it is returned from (it is large, and
+        // moving it cost more than some checks).
+        let mut query = ListQuery::empty(resource);
+        let mut validator = Validator::new(resource, options, &mut query);
         let parse_errors = parse::scan_query(raw, &config, &mut validator);
-        let validated = validator.finish();
-        if parse_errors.is_empty() {
-            return validated;
+        let invalid = validator.finish();
+        if parse_errors.is_empty() && invalid.is_empty() {
+            return Ok(query);
         }
         let mut errors: Vec<QueryError> = parse_errors.into_iter().map(QueryError::Parse).collect();
-        if let Err(more) = validated {
-            errors.extend(more);
-        }
+        errors.extend(invalid);
         Err(QueryErrors(errors))
     }
 
@@ -284,13 +285,19 @@ impl ListQuery {
         resource: &Arc<Resource>,
         options: RequestOptions,
     ) -> Result<ListQuery, QueryErrors> {
-        let mut validator = Validator::new(resource, options);
+        let mut query = ListQuery::empty(resource);
+        let mut validator = Validator::new(resource, options, &mut query);
         validator.start(raw.params.len());
         for param in &raw.params {
             let mut lists = parse::Lists::default();
             validator.param(&param.as_param(&mut lists));
         }
-        validator.finish()
+        let errors = validator.finish();
+        if errors.is_empty() {
+            Ok(query)
+        } else {
+            Err(QueryErrors(errors))
+        }
     }
 
     /// The resource queried.
@@ -485,23 +492,53 @@ fn expected_text(ty: &FieldType) -> String {
     }
 }
 
-/// Converts one value to the field's type; `None` when it does not fit.
-fn typed_value(ty: &FieldType, text: &str) -> Option<Value> {
-    match ty {
-        FieldType::String => Some(Value::String(SmolStr::new(text))),
-        FieldType::Enum(values) => {
-            (values.iter().any(|v| v == text)).then(|| Value::String(SmolStr::new(text)))
+/// Converts one value of a filter to its type (the field's, a `LIKE`
+/// pattern's or the `null` operator's) and pushes it; `false` when it does
+/// not fit. Each arm writes its value straight into the list: a value
+/// returned first was stored and read back in pieces, which stalled the
+/// processor.
+fn push_value(values: &mut ValueList, op: FilterOp, ty: &FieldType, text: &str) -> bool {
+    if op == FilterOp::Null {
+        match text {
+            "true" => values.push(Value::Boolean(true)),
+            "false" => values.push(Value::Boolean(false)),
+            _ => return false,
         }
-        FieldType::Integer => text.parse().ok().map(Value::Integer),
-        FieldType::Decimal => parse_decimal(text).map(Value::Decimal),
-        FieldType::Boolean => match text {
-            "true" | "1" => Some(Value::Boolean(true)),
-            "false" | "0" => Some(Value::Boolean(false)),
-            _ => None,
-        },
-        FieldType::Date => parse_date(text).map(Value::Date),
-        FieldType::DateTime => parse_datetime(text).map(Value::DateTime),
+        return true;
     }
+    if op.is_like() {
+        values.push(Value::String(SmolStr::new(text)));
+        return true;
+    }
+    match ty {
+        FieldType::String => values.push(Value::String(SmolStr::new(text))),
+        FieldType::Enum(allowed) if allowed.iter().any(|v| v == text) => {
+            values.push(Value::String(SmolStr::new(text)));
+        }
+        FieldType::Enum(_) => return false,
+        FieldType::Integer => match text.parse() {
+            Ok(n) => values.push(Value::Integer(n)),
+            Err(_) => return false,
+        },
+        FieldType::Decimal => match parse_decimal(text) {
+            Some(d) => values.push(Value::Decimal(d)),
+            None => return false,
+        },
+        FieldType::Boolean => match text {
+            "true" | "1" => values.push(Value::Boolean(true)),
+            "false" | "0" => values.push(Value::Boolean(false)),
+            _ => return false,
+        },
+        FieldType::Date => match parse_date(text) {
+            Some(d) => values.push(Value::Date(d)),
+            None => return false,
+        },
+        FieldType::DateTime => match parse_datetime(text) {
+            Some(dt) => values.push(Value::DateTime(dt)),
+            None => return false,
+        },
+    }
+    true
 }
 
 fn arity_text(op: FilterOp) -> String {
@@ -531,19 +568,19 @@ fn metadata_flag(key: &str, value: &str) -> Result<bool, ValidationError> {
 /// once the whole request is known (errors keep the order of SPEC §8).
 type Deferred<T> = Option<Result<T, ValidationError>>;
 
-struct Validator<'r> {
+struct Validator<'r, 'q> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
     errors: Vec<QueryError>,
     /// The query being built, in place: its `sort` holds the client's keys
     /// until [`Validator::finish`] makes it the effective sort.
-    query: ListQuery,
+    query: &'q mut ListQuery,
     page: Deferred<u64>,
     per_page: Deferred<u64>,
     metadata: Deferred<bool>,
 }
 
-impl parse::ParamSink for Validator<'_> {
+impl parse::ParamSink for Validator<'_, '_> {
     fn start(&mut self, most_pairs: usize) {
         self.query.params.reserve(most_pairs);
         // Room for as many filters as the request may have, at once.
@@ -588,21 +625,28 @@ impl parse::ParamSink for Validator<'_> {
     }
 }
 
-impl<'r> Validator<'r> {
-    fn new(resource: &'r Arc<Resource>, options: RequestOptions) -> Self {
+impl ListQuery {
+    /// A query of `resource` with nothing in it yet.
+    fn empty(resource: &Arc<Resource>) -> Self {
+        ListQuery {
+            resource: Arc::clone(resource),
+            filters: SmallVec::new(),
+            sort: SmallVec::new(),
+            pagination: None,
+            metadata: false,
+            params: SmallVec::new(),
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl<'r, 'q> Validator<'r, 'q> {
+    fn new(resource: &'r Arc<Resource>, options: RequestOptions, query: &'q mut ListQuery) -> Self {
         Self {
             resource,
             options,
             errors: Vec::new(),
-            query: ListQuery {
-                resource: Arc::clone(resource),
-                filters: SmallVec::new(),
-                sort: SmallVec::new(),
-                pagination: None,
-                metadata: false,
-                params: SmallVec::new(),
-                extra: Vec::new(),
-            },
+            query,
             page: None,
             per_page: None,
             metadata: None,
@@ -613,17 +657,15 @@ impl<'r> Validator<'r> {
         self.errors.push(QueryError::Validation(e));
     }
 
-    /// The request after its last parameter.
-    fn finish(mut self) -> Result<ListQuery, QueryErrors> {
+    /// The request after its last parameter: completes the query and gives
+    /// the validation errors (none: the query is valid).
+    fn finish(mut self) -> Vec<QueryError> {
         let pagination = self.pagination();
         self.query.metadata = self.metadata(pagination.is_some());
         self.query.pagination = pagination;
         self.effective_sort();
         self.bound_values(pagination.is_some());
-        if !self.errors.is_empty() {
-            return Err(QueryErrors(self.errors));
-        }
-        Ok(self.query)
+        self.errors
     }
 
     /// The client's sort keys, into the query's sort.
@@ -729,32 +771,22 @@ impl<'r> Validator<'r> {
         for raw_value in raw.values {
             let text = raw_value.text();
             let text = text.as_ref();
-            let typed = if op == FilterOp::Null {
-                match text {
-                    "true" => Some(Value::Boolean(true)),
-                    "false" => Some(Value::Boolean(false)),
-                    _ => None,
-                }
-            } else if op.is_like() {
-                Some(Value::String(SmolStr::new(text)))
-            } else {
-                typed_value(field.ty(), text)
+            let pushed = match filters.last_mut() {
+                Some(filter) => push_value(&mut filter.values, op, field.ty(), text),
+                None => false,
             };
-            match (typed, filters.last_mut()) {
-                (Some(v), Some(filter)) => filter.values.push(v),
-                _ => {
-                    ok = false;
-                    let expected = if op == FilterOp::Null {
-                        "true or false".to_owned()
-                    } else {
-                        expected_text(field.ty())
-                    };
-                    (self.errors).push(QueryError::Validation(ValidationError::InvalidValue {
-                        parameter: parameter.to_owned(),
-                        value: text.to_owned(),
-                        expected,
-                    }));
-                }
+            if !pushed {
+                ok = false;
+                let expected = if op == FilterOp::Null {
+                    "true or false".to_owned()
+                } else {
+                    expected_text(field.ty())
+                };
+                (self.errors).push(QueryError::Validation(ValidationError::InvalidValue {
+                    parameter: parameter.to_owned(),
+                    value: text.to_owned(),
+                    expected,
+                }));
             }
         }
         if !ok {
