@@ -765,8 +765,11 @@ impl<'r, 'q> Validator<'r, 'q> {
         filters.push(Filter {
             field: id,
             op,
-            values: ValueList::with_capacity(count),
+            values: ValueList::new(),
         });
+        if let Some(filter) = filters.last_mut() {
+            filter.values.reserve_exact(count);
+        }
         let mut ok = true;
         for raw_value in raw.values {
             let text = raw_value.text();

@@ -316,3 +316,27 @@ proptest! {
         }
     }
 }
+
+/// Pairs are split at every `&` and keys at the first `=`, wherever they fall
+/// (the separators are found eight bytes at a time): each offset around the
+/// word boundaries, next to bytes one bit away from the separators and to
+/// multi-byte UTF-8.
+#[test]
+fn separators_are_found_at_every_offset() {
+    let invoices = schema().resource("invoices").unwrap();
+    let options = RequestOptions::for_role(Role::Admin);
+    for filler in ["a", "'", "<", "é"] {
+        for n in 0..40 {
+            let text = filler.repeat(n);
+            let raw = format!("{text}=v{text}&page=2&{text}x={text}&per_page=3");
+            let q = ListQuery::parse(&raw, invoices, options).unwrap();
+            let p = q.pagination().unwrap();
+            assert_eq!((p.page, p.per_page), (2, 3), "{raw}");
+            let want = [
+                (text.clone(), format!("v{text}")),
+                (format!("{text}x"), text.clone()),
+            ];
+            assert_eq!(q.extra_params(), want.as_slice(), "{raw}");
+        }
+    }
+}
