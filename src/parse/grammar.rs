@@ -49,6 +49,7 @@ pub(crate) struct Item<'v> {
 
 impl<'v> Item<'v> {
     /// The item's text, unescaped.
+    #[inline]
     pub(crate) fn text(&self) -> Cow<'v, str> {
         if !self.escaped {
             return Cow::Borrowed(self.body);

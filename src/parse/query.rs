@@ -412,11 +412,11 @@ struct SeenFilters<'a> {
     raw: &'a str,
     /// Decoded names that are not slices of `raw`.
     text: String,
-    /// Not initialised past what is used (a request scans few filters).
-    few: SmallVec<[(Span, Span); SeenFilters::SCAN]>,
-    /// `field NUL op` (decoded text has no control characters).
-    /// Made only past [`SeenFilters::SCAN`] (making one reads the thread's
-    /// hash keys).
+    /// `(fingerprint, field, op)`, not initialised past what is used (a
+    /// request scans few filters).
+    few: SmallVec<[(u64, Span, Span); SeenFilters::SCAN]>,
+    /// `field NUL op` (decoded text has no control characters), made only
+    /// past [`SeenFilters::SCAN`] (making one reads the thread's hash keys).
     many: Option<HashSet<String>>,
 }
 
@@ -447,6 +447,10 @@ impl<'a> SeenFilters<'a> {
         match subslice_range(self.raw, name) {
             Some((start, end)) => Span::Raw(start, end),
             None => {
+                if self.text.capacity() == 0 {
+                    // Decoded names are shorter than the query: one allocation.
+                    self.text.reserve(self.raw.len());
+                }
                 let start = self.text.len();
                 self.text.push_str(name);
                 Span::Text(start, self.text.len())
@@ -466,9 +470,13 @@ impl<'a> SeenFilters<'a> {
     fn insert(&mut self, field: &str, op: Option<&str>) -> bool {
         let op = op.unwrap_or("eq");
         if self.few.len() < Self::SCAN {
-            let seen = (self.few.iter()).any(|&(f, o)| self.name(f) == field && self.name(o) == op);
+            // Names are compared only when their fingerprints match.
+            let print = fingerprint(field, op);
+            let seen = (self.few.iter())
+                .any(|&(p, f, o)| p == print && self.name(f) == field && self.name(o) == op);
             if !seen {
                 let slot = (
+                    print,
                     self.span(field),
                     if op == "eq" { Span::Eq } else { self.span(op) },
                 );
@@ -479,12 +487,25 @@ impl<'a> SeenFilters<'a> {
         let many = match self.many.take() {
             Some(many) => many,
             None => (self.few.iter())
-                .map(|&(f, o)| format!("{}\0{}", self.name(f), self.name(o)))
+                .map(|&(_, f, o)| format!("{}\0{}", self.name(f), self.name(o)))
                 .collect(),
         };
         let many = self.many.insert(many);
         many.insert(format!("{field}\0{op}"))
     }
+}
+
+/// The lengths and end bytes of a filter's names: equal for equal names,
+/// and different for almost all others.
+fn fingerprint(field: &str, op: &str) -> u64 {
+    let ends = |name: &str| {
+        let bytes = name.as_bytes();
+        let (first, last) = (bytes.first(), bytes.last());
+        u64::from(first.copied().unwrap_or_default()) << 8
+            | u64::from(last.copied().unwrap_or_default())
+    };
+    let lengths = (field.len() as u64) << 48 ^ (op.len() as u64) << 32;
+    lengths ^ ends(field) << 16 ^ ends(op)
 }
 
 /// The byte range of `inner` in `outer` when it is a slice of it.
