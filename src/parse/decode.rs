@@ -17,11 +17,8 @@ pub(crate) fn decode_into<'s>(
     buf: &'s mut Vec<u8>,
 ) -> Result<&'s str, (usize, EncodingProblem)> {
     let bytes = raw.as_bytes();
-    // Most keys and values need nothing: a check without an early exit, which
-    // the compiler vectorizes, finds that out cheaply.
-    if !bytes.iter().fold(false, |any, &b| any | needs_decoding(b)) {
-        return Ok(raw);
-    }
+    // The caller has checked the whole query at once: here, most texts need
+    // decoding, and their first escape is near their start.
     let Some(first) = bytes.iter().position(|&b| needs_decoding(b)) else {
         return Ok(raw);
     };
@@ -35,7 +32,7 @@ pub(crate) fn decode_into<'s>(
     if let (Some(head), Some(to)) = (bytes.get(..first), buf.get_mut(..first)) {
         to.copy_from_slice(head);
     }
-    let mut i = first;
+    let (mut i, mut control) = (first, false);
     while let Some(&b) = bytes.get(i) {
         let (out, step) = match b {
             b'+' => (b' ', 1),
@@ -52,6 +49,7 @@ pub(crate) fn decode_into<'s>(
             }
             _ => (b, 1),
         };
+        control |= is_control(out);
         if let Some(slot) = buf.get_mut(written) {
             *slot = out;
         }
@@ -60,7 +58,7 @@ pub(crate) fn decode_into<'s>(
     }
     buf.truncate(written);
     match std::str::from_utf8(buf) {
-        Ok(s) if !s.bytes().fold(false, |any, b| any | is_control(b)) => Ok(s),
+        Ok(s) if !control => Ok(s),
         Ok(s) => {
             let at = s.bytes().position(is_control).unwrap_or_default();
             Err((raw_offset(raw, at), EncodingProblem::ControlCharacter))
@@ -71,13 +69,15 @@ pub(crate) fn decode_into<'s>(
 
 /// Whether a raw byte makes a key or value go through decoding: `%`, `+`,
 /// and the control characters (which decoding reports).
+// Written with `|`, not `||`: folded over a text, the check then compiles
+// to vector instructions instead of a branch per byte.
 pub(crate) const fn needs_decoding(b: u8) -> bool {
-    b == b'%' || b == b'+' || is_control(b)
+    (b == b'%') | (b == b'+') | is_control(b)
 }
 
 /// U+0000–U+001F and U+007F, which no decoded key or value may hold.
 const fn is_control(b: u8) -> bool {
-    b < 0x20 || b == 0x7f
+    (b < 0x20) | (b == 0x7f)
 }
 
 /// [`hex_value`] of a byte that is not a hex digit.
