@@ -565,8 +565,9 @@ fn metadata_flag(key: &str, value: &str) -> Result<bool, ValidationError> {
 }
 
 /// A `page`, `per_page` or `metadata` value, read when it comes and judged
-/// once the whole request is known (errors keep the order of SPEC §8).
-type Deferred<T> = Option<Result<T, ValidationError>>;
+/// once the whole request is known (errors keep the order of SPEC §8). The
+/// rare error is boxed, so that the common value is a few bytes to write.
+type Deferred<T> = Option<Result<T, Box<ValidationError>>>;
 
 struct Validator<'r, 'q> {
     resource: &'r Arc<Resource>,
@@ -604,15 +605,15 @@ impl parse::ParamSink for Validator<'_, '_> {
                 }
             }
             ParamKind::Page => {
-                self.page = Some(self.page_number(key, value));
+                self.page = Some(self.page_number(key, value).map_err(Box::new));
                 self.query.params.push(ListParam::Page);
             }
             ParamKind::PerPage => {
-                self.per_page = Some(self.page_size(key, value));
+                self.per_page = Some(self.page_size(key, value).map_err(Box::new));
                 self.query.params.push(ListParam::PerPage);
             }
             ParamKind::Metadata => {
-                self.metadata = Some(metadata_flag(key, value));
+                self.metadata = Some(metadata_flag(key, value).map_err(Box::new));
                 self.query.params.push(ListParam::Metadata);
             }
             ParamKind::Cursor => self.fail(ValidationError::InvalidPage {
@@ -831,14 +832,14 @@ impl<'r, 'q> Validator<'r, 'q> {
         let page_number = match page.unwrap_or(Ok(1)) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.fail(e);
+                self.fail(*e);
                 None
             }
         };
         let size = match per_page.unwrap_or(Ok(resource.per_page())) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.fail(e);
+                self.fail(*e);
                 None
             }
         };
@@ -866,7 +867,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         match self.metadata.take() {
             None | Some(Ok(false)) => return false,
             Some(Err(e)) => {
-                self.fail(e);
+                self.fail(*e);
                 return false;
             }
             Some(Ok(true)) => {}
