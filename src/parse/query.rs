@@ -113,9 +113,9 @@ pub(crate) struct FilterParam<'t> {
     pub(crate) values: &'t [Item<'t>],
 }
 
-/// Where the scanner checks one pair's list: on the stack while it is short.
-/// Made afresh for each pair, so that what it holds may borrow that pair's
-/// decoded text.
+/// The lists of one [`RawParam`] as the scanner hands them over (slices of
+/// `Copy` items; the scanner keeps its own on the stack for each pair, so
+/// that they may borrow that pair's decoded text).
 #[derive(Default)]
 pub(crate) struct Lists<'t> {
     sort: SmallVec<[SortItem<'t>; 4]>,
