@@ -768,18 +768,15 @@ impl<'r, 'q> Validator<'r, 'q> {
             op,
             values: ValueList::new(),
         });
-        if let Some(filter) = filters.last_mut() {
-            filter.values.reserve_exact(count);
-        }
+        let Some(values) = filters.last_mut().map(|filter| &mut filter.values) else {
+            return false;
+        };
+        values.reserve_exact(count);
         let mut ok = true;
         for raw_value in raw.values {
             let text = raw_value.text();
             let text = text.as_ref();
-            let pushed = match filters.last_mut() {
-                Some(filter) => push_value(&mut filter.values, op, field.ty(), text),
-                None => false,
-            };
-            if !pushed {
+            if !push_value(values, op, field.ty(), text) {
                 ok = false;
                 let expected = if op == FilterOp::Null {
                     "true or false".to_owned()

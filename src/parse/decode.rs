@@ -69,15 +69,13 @@ pub(crate) fn decode_into<'s>(
 
 /// Whether a raw byte makes a key or value go through decoding: `%`, `+`,
 /// and the control characters (which decoding reports).
-// Written with `|`, not `||`: folded over a text, the check then compiles
-// to vector instructions instead of a branch per byte.
 pub(crate) const fn needs_decoding(b: u8) -> bool {
-    (b == b'%') | (b == b'+') | is_control(b)
+    b == b'%' || b == b'+' || is_control(b)
 }
 
 /// U+0000–U+001F and U+007F, which no decoded key or value may hold.
 const fn is_control(b: u8) -> bool {
-    (b < 0x20) | (b == 0x7f)
+    b < 0x20 || b == 0x7f
 }
 
 /// [`hex_value`] of a byte that is not a hex digit.
