@@ -17,7 +17,7 @@ use crate::limits::LimitKind;
 use crate::parse::{
     self, FilterParam, Param, ParamKind, ParamSink, ParseConfig, RawQuery, SortDirection, SortItem,
 };
-use crate::schema::{FieldId, FieldType, FilterOp, NullsOrder, Resource};
+use crate::schema::{Field, FieldId, FieldType, FilterOp, NullsOrder, Resource};
 
 /// Who is asking, for the pagination default (SPEC §4). listquery does no
 /// authentication: the app maps its own user to a role, or passes the default
@@ -497,7 +497,7 @@ fn expected_text(ty: &FieldType) -> String {
 /// not fit. Each arm writes its value straight into the list: a value
 /// returned first was stored and read back in pieces, which stalled the
 /// processor.
-fn push_value(values: &mut ValueList, op: FilterOp, ty: &FieldType, text: &str) -> bool {
+fn push_value(values: &mut ValueList, op: FilterOp, field: &Field, text: &str) -> bool {
     if op == FilterOp::Null {
         match text {
             "true" => values.push(Value::Boolean(true)),
@@ -510,12 +510,12 @@ fn push_value(values: &mut ValueList, op: FilterOp, ty: &FieldType, text: &str) 
         values.push(Value::String(SmolStr::new(text)));
         return true;
     }
-    match ty {
+    match field.ty() {
         FieldType::String => values.push(Value::String(SmolStr::new(text))),
-        FieldType::Enum(allowed) if allowed.iter().any(|v| v == text) => {
-            values.push(Value::String(SmolStr::new(text)));
-        }
-        FieldType::Enum(_) => return false,
+        FieldType::Enum(_) => match (field.enum_values.iter()).find(|v| v.as_str() == text) {
+            Some(v) => values.push(Value::String(v.clone())),
+            None => return false,
+        },
         FieldType::Integer => match text.parse() {
             Ok(n) => values.push(Value::Integer(n)),
             Err(_) => return false,
@@ -776,7 +776,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         for raw_value in raw.values {
             let text = raw_value.text();
             let text = text.as_ref();
-            if !push_value(values, op, field.ty(), text) {
+            if !push_value(values, op, field, text) {
                 ok = false;
                 let expected = if op == FilterOp::Null {
                     "true or false".to_owned()

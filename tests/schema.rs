@@ -748,3 +748,36 @@ fn builder_reports_the_same_mistakes() {
         .unwrap_err();
     assert_eq!(err.to_string(), "resource 'customers': table is empty");
 }
+
+/// Fields are found by name through an index (hashed on a name's length and
+/// end bytes): many fields that share all three, and names one byte off,
+/// must still each find their own field, and near misses none.
+#[test]
+fn every_field_of_a_wide_resource_is_found_by_its_name() {
+    let mut builder = Resource::builder("wide", "wide").field("id", FieldType::Integer, |f| f);
+    let names: Vec<String> = (0..200)
+        .map(|i| format!("f{:03}x", i))
+        .chain((0..30).map(|i| "a".repeat(i + 1)))
+        .collect();
+    for name in &names {
+        builder = builder.field(name, FieldType::String, |f| f.sortable());
+    }
+    let wide = builder.primary_key("id").build().unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let id = wide.field_id(name).unwrap_or_else(|| panic!("no {name}"));
+        assert_eq!(wide.field(id).name(), name);
+        assert_eq!(id.index(), i + 1);
+    }
+    for missing in [
+        "f000",
+        "f000y",
+        "g000x",
+        "f200x",
+        "",
+        "a".repeat(31).as_str(),
+        "id ",
+    ] {
+        assert_eq!(wide.field_id(missing), None, "{missing:?}");
+    }
+    assert!(wide.field_id("id").is_some());
+}

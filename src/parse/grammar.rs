@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use nom::IResult;
 use nom::Parser;
 use nom::character::complete::char;
-use nom::sequence::delimited;
 
 use crate::error::{SortProblem, ValueProblem};
 use crate::parse::{RawSortKey, RawValue, SortDirection};
@@ -97,20 +96,34 @@ fn direction(input: &str) -> IResult<&str, SortDirection> {
     })
 }
 
+/// The bytes of `[A-Za-z0-9_]`, one lookup per byte of a name.
+// Evaluated at compile time: an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
+const WORD: [bool; 256] = {
+    let mut word = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        word[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    word
+};
+
 /// `field_name = [A-Za-z_][A-Za-z0-9_]*` (ASCII, so matched on bytes).
 pub(crate) fn field_name(input: &str) -> IResult<&str, &str> {
-    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let word = |b: u8| WORD.get(usize::from(b)).copied().unwrap_or(false);
     let bytes = input.as_bytes();
     if !bytes
         .first()
-        .is_some_and(|b| word(b) && !b.is_ascii_digit())
+        .is_some_and(|&b| word(b) && !b.is_ascii_digit())
     {
         return Err(nom::Err::Error(nom::error::Error::new(
             input,
             nom::error::ErrorKind::AlphaNumeric,
         )));
     }
-    let n = bytes.iter().take_while(|b| word(b)).count();
+    let n = bytes.iter().take_while(|&&b| word(b)).count();
     Ok((
         input.get(n..).unwrap_or_default(),
         input.get(..n).unwrap_or_default(),
@@ -322,32 +335,25 @@ pub(crate) fn value_item<'v>(
 
 // ---------------------------------------------------------------- filter key
 
-/// `segment = "[" [^\[\]]* "]"`
-fn bracket_segment(input: &str) -> IResult<&str, &str> {
-    delimited(char('['), not_brackets, char(']')).parse(input)
-}
-
-/// `[^\[\]]*`, on bytes (the brackets are ASCII).
-fn not_brackets(input: &str) -> IResult<&str, &str> {
-    let n = input
-        .bytes()
-        .take_while(|&b| b != b'[' && b != b']')
-        .count();
-    Ok((
-        input.get(n..).unwrap_or_default(),
-        input.get(..n).unwrap_or_default(),
-    ))
+/// `segment = "[" [^\[\]]* "]"`: `(rest, inside)`. On bytes (the brackets
+/// are ASCII); a key has one or two short segments, so a plain loop is the
+/// cheapest search.
+fn bracket_segment(input: &str) -> Option<(&str, &str)> {
+    let inside = input.strip_prefix('[')?;
+    let end = inside.bytes().position(|b| b == b'[' || b == b']')?;
+    let rest = inside.get(end..)?.strip_prefix(']')?;
+    Some((rest, inside.get(..end)?))
 }
 
 /// The part of a filter key after the prefix: `segment segment?`, which must
 /// consume everything: `(FIELD, OP)`. `None` for anything else (`filter`,
 /// `filter[a`, `filter[a]x`, `filter[a][b][c]`).
 pub(crate) fn filter_key_segments(suffix: &str) -> Option<(&str, Option<&str>)> {
-    let (rest, field) = bracket_segment(suffix).ok()?;
+    let (rest, field) = bracket_segment(suffix)?;
     if rest.is_empty() {
         return Some((field, None));
     }
-    let (rest, op) = bracket_segment(rest).ok()?;
+    let (rest, op) = bracket_segment(rest)?;
     rest.is_empty().then_some((field, Some(op)))
 }
 

@@ -1,11 +1,13 @@
 //! Building a [`Resource`] in Rust.
 
+use smol_str::SmolStr;
+
 use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, parse_sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
-    SchemaError,
+    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, NullsOrder, OpSet,
+    Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -213,6 +215,7 @@ impl ResourceBuilder {
             default_sort,
             per_page: self.per_page,
             max_per_page: self.max_per_page,
+            index: FieldIndex::new(&fields),
             fields,
             aggregates,
             limits: self.limits,
@@ -236,6 +239,10 @@ impl ResourceBuilder {
                 name: f.name.clone(),
                 column: f.column.clone().unwrap_or_else(|| f.name.clone()),
                 ty: f.ty.clone(),
+                enum_values: match &f.ty {
+                    FieldType::Enum(values) => values.iter().map(SmolStr::new).collect(),
+                    _ => Box::default(),
+                },
                 sortable: f.sortable,
                 filter_ops: f.ops,
                 nulls: f.nulls,

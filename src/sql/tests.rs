@@ -11,7 +11,8 @@ use super::{Dialect, ListSql, SqlError};
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
+    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, NullsOrder, OpSet,
+    Resource,
 };
 use crate::validate::{Filter, ListQuery, Pagination, SortKey, SortOrigin, Value};
 
@@ -20,6 +21,7 @@ fn field(name: &str, column: &str, ty: FieldType, nulls: NullsOrder, scale: Opti
         name: name.into(),
         column: column.into(),
         ty,
+        enum_values: Box::default(),
         sortable: true,
         filter_ops: OpSet::of(&FilterOp::ALL),
         nulls,
@@ -28,7 +30,7 @@ fn field(name: &str, column: &str, ty: FieldType, nulls: NullsOrder, scale: Opti
 }
 
 fn invoices(limits: Limits) -> Arc<Resource> {
-    Arc::new(Resource {
+    let mut resource = Resource {
         name: "invoices".into(),
         table: "invoices".into(),
         primary_key: FieldId(0),
@@ -69,7 +71,10 @@ fn invoices(limits: Limits) -> Arc<Resource> {
         ],
         limits,
         params: ParamNames::default(),
-    })
+        index: FieldIndex::default(),
+    };
+    resource.index = FieldIndex::new(&resource.fields);
+    Arc::new(resource)
 }
 
 fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
