@@ -8,7 +8,6 @@ use std::borrow::Cow;
 
 use nom::IResult;
 use nom::Parser;
-use nom::character::complete::char;
 
 use crate::error::{SortProblem, ValueProblem};
 use crate::parse::{RawSortKey, RawValue, SortDirection};
@@ -189,10 +188,13 @@ pub(crate) fn sort_item<'v>(
         direction,
         offset,
     };
-    let next = match after.chars().next() {
+    let next = match after.as_bytes().first() {
         None => Ok(None),
-        Some(',') => Ok(Some(after.get(1..).unwrap_or_default())),
-        Some(c) => Err((offset_of(after), SortProblem::BadCharacter(c))),
+        Some(b',') => Ok(Some(after.get(1..).unwrap_or_default())),
+        Some(_) => {
+            let c = after.chars().next().unwrap_or_default();
+            Err((offset_of(after), SortProblem::BadCharacter(c)))
+        }
     };
     Ok((key, next))
 }
@@ -295,7 +297,7 @@ pub(crate) fn value_item<'v>(
 ) -> Result<(Item<'v>, Option<&'v str>), (usize, ValueProblem)> {
     let offset_of = |rest: &str| value.len() - rest.len();
     let (after_spaces, _) = spaces(rest).unwrap_or((rest, ""));
-    let (item, after_item) = if let Ok((body, _)) = char::<&str, ()>('"').parse(after_spaces) {
+    let (item, after_item) = if let Some(body) = after_spaces.strip_prefix('"') {
         let quote_at = offset_of(after_spaces);
         let (after, body, escaped) = quoted_body(body).map_err(|(i, problem)| match problem {
             ValueProblem::UnterminatedQuote => (quote_at, problem),

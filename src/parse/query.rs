@@ -330,7 +330,7 @@ pub(crate) fn scan_query(
 }
 
 /// The non-empty `&`-separated pairs of a raw query, each split at its first
-/// `=` (a pair without one has an empty value). `memchr` finds the
+/// `=` (a pair without one has an empty value). [`find`] finds the
 /// separators: `str::split`'s searcher cost more than the rest of scanning a
 /// short query.
 #[derive(Clone)]
@@ -348,17 +348,21 @@ impl<'a> Iterator for Pairs<'a> {
                 return None;
             }
             let end = find(b'&', bytes).unwrap_or(bytes.len());
-            let pair = self.rest.get(..end).unwrap_or_default();
-            self.rest = self.rest.get(end + 1..).unwrap_or_default();
-            if pair.is_empty() {
+            let rest = self.rest;
+            self.rest = rest.get(end + 1..).unwrap_or_default();
+            if end == 0 {
                 continue;
             }
-            return Some(match find(b'=', pair.as_bytes()) {
+            // Searched up to the pair's end rounded up to a whole word (not
+            // in the pair alone): the search rarely ends bytewise, and never
+            // reads more than a word past the pair.
+            let window = bytes.get(..end.next_multiple_of(8)).unwrap_or(bytes);
+            return Some(match find(b'=', window).filter(|&eq| eq < end) {
                 Some(eq) => (
-                    pair.get(..eq).unwrap_or_default(),
-                    pair.get(eq + 1..).unwrap_or_default(),
+                    rest.get(..eq).unwrap_or_default(),
+                    rest.get(eq + 1..end).unwrap_or_default(),
                 ),
-                None => (pair, ""),
+                None => (rest.get(..end).unwrap_or_default(), ""),
             });
         }
     }
