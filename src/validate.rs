@@ -512,10 +512,12 @@ fn push_value(values: &mut ValueList, op: FilterOp, field: &Field, text: &str) -
     }
     match field.ty() {
         FieldType::String => values.push(Value::String(SmolStr::new(text))),
-        FieldType::Enum(_) => match (field.enum_values.iter()).find(|v| v.as_str() == text) {
-            Some(v) => values.push(Value::String(v.clone())),
-            None => return false,
-        },
+        FieldType::Enum(_) => {
+            match (field.enum_values.iter()).find(|v| parse::same_name(v, text)) {
+                Some(v) => values.push(Value::String(v.clone())),
+                None => return false,
+            }
+        }
         FieldType::Integer => match text.parse() {
             Ok(n) => values.push(Value::Integer(n)),
             Err(_) => return false,

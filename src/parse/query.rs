@@ -16,7 +16,8 @@ use crate::limits::LimitKind;
 use crate::parse::decode::{decode_into, needs_decoding};
 use crate::parse::grammar::{Item, SortItem, filter_key_segments, sort_item, value_item};
 use crate::parse::{
-    ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue,
+    ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue, same_bytes,
+    same_name,
 };
 
 /// The accepted forms of a filter key, for `malformed_parameter` messages.
@@ -548,15 +549,15 @@ impl Scanner<'_, '_> {
     fn classify<'t>(&mut self, key: &'t str, value: &'t str, sink: &mut impl ParamSink) {
         let param = |kind| Param { key, value, kind };
         let names = self.config.names;
-        let simple = if key == names.sort {
+        let simple = if same_name(key, &names.sort) {
             Some(SimpleKey::Sort)
-        } else if key == names.page {
+        } else if same_name(key, &names.page) {
             Some(SimpleKey::Page)
-        } else if key == names.per_page {
+        } else if same_name(key, &names.per_page) {
             Some(SimpleKey::PerPage)
-        } else if key == names.metadata {
+        } else if same_name(key, &names.metadata) {
             Some(SimpleKey::Metadata)
-        } else if key == names.cursor {
+        } else if same_name(key, &names.cursor) {
             Some(SimpleKey::Cursor)
         } else {
             None
@@ -581,7 +582,10 @@ impl Scanner<'_, '_> {
                 SimpleKey::Cursor => sink.param(&param(ParamKind::Cursor)),
             };
         }
-        if let Some(suffix) = key.strip_prefix(names.filter.as_str())
+        let prefix = names.filter.len();
+        if let Some(suffix) = (key.as_bytes().get(..prefix))
+            .filter(|&start| same_bytes(start, names.filter.as_bytes()))
+            .and_then(|_| key.get(prefix..))
             && (suffix.is_empty() || suffix.starts_with('['))
         {
             return self.filter(key, suffix, value, sink);
@@ -649,7 +653,7 @@ impl Scanner<'_, '_> {
             let checked = sort_item(value, r).and_then(|(sort_key, next)| {
                 if keys
                     .iter()
-                    .any(|k: &SortItem<'_>| k.field == sort_key.field)
+                    .any(|k: &SortItem<'_>| same_name(k.field, sort_key.field))
                 {
                     let problem = SortProblem::DuplicateField(sort_key.field.to_owned());
                     return Err((sort_key.offset, problem));

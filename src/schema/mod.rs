@@ -227,7 +227,7 @@ impl FieldIndex {
         let key = (bytes.len() as u32) ^ end(bytes.first()) << 8 ^ end(bytes.last()) << 16;
         // Fibonacci hashing: the top bits of the product.
         let mixed = key.wrapping_mul(0x9e37_79b1);
-        (mixed >> (32 - size.trailing_zeros())) as usize
+        (mixed >> 32u32.saturating_sub(size.trailing_zeros())) as usize & (size - 1)
     }
 
     fn find(&self, fields: &[Field], name: &str) -> Option<FieldId> {
@@ -238,7 +238,7 @@ impl FieldIndex {
         let mut at = Self::hash(name, size);
         loop {
             let id = (*self.slots.get(at)?).checked_sub(1)? as usize;
-            if fields.get(id)?.name == name {
+            if crate::parse::same_name(&fields.get(id)?.name, name) {
                 return Some(FieldId(id));
             }
             at = (at + 1) & (size - 1);
