@@ -342,6 +342,7 @@ struct Pairs<'a> {
 impl<'a> Iterator for Pairs<'a> {
     type Item = (&'a str, &'a str);
 
+    #[inline]
     fn next(&mut self) -> Option<(&'a str, &'a str)> {
         loop {
             let bytes = self.rest.as_bytes();

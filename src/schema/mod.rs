@@ -200,16 +200,20 @@ pub struct Resource {
 /// probe (rarely two) and one comparison, not a scan of the fields.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct FieldIndex {
-    /// A field's position plus one; 0 is an empty slot. At most half full.
+    /// A field's position plus one; 0 is an empty slot. At most half full,
+    /// and a power of two long.
     slots: Box<[u32]>,
+    /// 32 less the bits of a slot number: a hash's top bits are its slot.
+    shift: u32,
 }
 
 impl FieldIndex {
     pub(crate) fn new(fields: &[Field]) -> Self {
         let size = (fields.len() * 2).next_power_of_two().max(8);
+        let shift = 32u32.saturating_sub(size.trailing_zeros());
         let mut slots = vec![0; size].into_boxed_slice();
         for (i, field) in fields.iter().enumerate() {
-            let mut at = Self::hash(&field.name, size);
+            let mut at = Self::slot(&field.name, shift);
             while slots.get(at).is_some_and(|&slot| slot != 0) {
                 at = (at + 1) & (size - 1);
             }
@@ -217,31 +221,30 @@ impl FieldIndex {
                 *slot = id;
             }
         }
-        Self { slots }
+        Self { slots, shift }
     }
 
-    /// Where `name`'s probe starts in a table of `size` slots (a power of two).
-    fn hash(name: &str, size: usize) -> usize {
+    /// Where `name`'s probe starts.
+    #[inline]
+    fn slot(name: &str, shift: u32) -> usize {
         let bytes = name.as_bytes();
         let end = |b: Option<&u8>| u32::from(b.copied().unwrap_or_default());
         let key = (bytes.len() as u32) ^ end(bytes.first()) << 8 ^ end(bytes.last()) << 16;
         // Fibonacci hashing: the top bits of the product.
-        let mixed = key.wrapping_mul(0x9e37_79b1);
-        (mixed >> 32u32.saturating_sub(size.trailing_zeros())) as usize & (size - 1)
+        (key.wrapping_mul(0x9e37_79b1)
+            .checked_shr(shift)
+            .unwrap_or_default()) as usize
     }
 
+    #[inline]
     fn find(&self, fields: &[Field], name: &str) -> Option<FieldId> {
-        let size = self.slots.len();
-        if size == 0 {
-            return None;
-        }
-        let mut at = Self::hash(name, size);
+        let mut at = Self::slot(name, self.shift);
         loop {
             let id = (*self.slots.get(at)?).checked_sub(1)? as usize;
             if crate::parse::same_name(&fields.get(id)?.name, name) {
                 return Some(FieldId(id));
             }
-            at = (at + 1) & (size - 1);
+            at = (at + 1) & (self.slots.len() - 1);
         }
     }
 }
