@@ -232,15 +232,16 @@ enum Bench {
 
 /// The workloads in the order they run, each listquery one right after the
 /// baseline it is held against (parse+validate after form_urlencoded, the
-/// pipelines after the hand-rolled one): criterion times them one after the
-/// other, and the machine's speed drifts less between neighbours.
+/// pipelines after the hand-rolled one, the closest comparison first):
+/// criterion times them one after the other, and the machine's speed drifts
+/// less between neighbours.
 const BENCHES: [(Bench, &str); 13] = [
     (Bench::FormTokenise, "baseline: form_urlencoded tokenise"),
     (Bench::ParseValidate, "listquery: parse+validate"),
     (Bench::Parse, "listquery: parse"),
     (Bench::HandPipeline, "baseline: hand-rolled pipeline"),
-    (Bench::PipelineCached, "listquery: pipeline cached"),
     (Bench::PipelineUncached, "listquery: pipeline uncached"),
+    (Bench::PipelineCached, "listquery: pipeline cached"),
     (
         Bench::PipelineCachedBase,
         "listquery: pipeline cached, base per request",
