@@ -27,7 +27,7 @@ pub use query::{parse_query, parse_query_partial};
 
 use crate::limits::Limits;
 
-/// Whether two names (a parameter, a field, an operator, an enum value) are
+/// Whether two names (a parameter, a field, a sort key, an enum value) are
 /// equal: the comparison a request makes against every candidate. Names are
 /// short, so up to 16 bytes they are compared as two (overlapping) words
 /// each, inline: `==` on `str` calls `memcmp`, whose call and size dispatch
