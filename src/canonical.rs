@@ -73,6 +73,8 @@ impl ListQuery {
     pub fn to_pairs(&self) -> Vec<(String, String)> {
         let names = self.resource.params();
         let mut pairs = Vec::with_capacity(self.params.len());
+        // The n-th `Filter` parameter is the n-th filter.
+        let mut filters = self.filters.iter();
         for param in &self.params {
             let pair = match *param {
                 ListParam::Sort => {
@@ -88,8 +90,8 @@ impl ListQuery {
                     }
                     (names.sort.clone(), value)
                 }
-                ListParam::Filter(i) => {
-                    let Some(filter) = self.filters.get(i) else {
+                ListParam::Filter => {
+                    let Some(filter) = filters.next() else {
                         continue;
                     };
                     let field = self.resource.field(filter.field).name();

@@ -750,14 +750,18 @@ fn builder_reports_the_same_mistakes() {
 }
 
 /// Fields are found by name through an index (hashed on a name's length and
-/// end bytes): many fields that share all three, and names one byte off,
-/// must still each find their own field, and near misses none.
+/// its first and last eight bytes, which are the whole name up to 16 bytes):
+/// many fields that share length and ends, long names that differ only in
+/// the middle, and names one byte off must still each find their own field,
+/// and near misses none.
 #[test]
 fn every_field_of_a_wide_resource_is_found_by_its_name() {
     let mut builder = Resource::builder("wide", "wide").field("id", FieldType::Integer, |f| f);
     let names: Vec<String> = (0..200)
         .map(|i| format!("f{:03}x", i))
         .chain((0..30).map(|i| "a".repeat(i + 1)))
+        .chain((0..20).map(|i| format!("customer_{i:02}_reference")))
+        .chain((0..3).map(|i| format!("{}{i}{}", "x".repeat(8), "y".repeat(8))))
         .collect();
     for name in &names {
         builder = builder.field(name, FieldType::String, |f| f.sortable());
@@ -776,8 +780,75 @@ fn every_field_of_a_wide_resource_is_found_by_its_name() {
         "",
         "a".repeat(31).as_str(),
         "id ",
+        "customer_20_reference",
+        "customer_0_reference",
+        "customer_00_referencf",
+        "xxxxxxxx3yyyyyyyy",
     ] {
         assert_eq!(wide.field_id(missing), None, "{missing:?}");
     }
     assert!(wide.field_id("id").is_some());
+}
+
+/// Enum values are matched by length and end words first: values longer
+/// than 16 bytes that differ only in the middle are still told apart.
+#[test]
+fn long_enum_values_that_share_their_ends_are_told_apart() {
+    let values: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|m| format!("status_awaiting_{m}_confirmation"))
+        .collect();
+    let r: std::sync::Arc<Resource> = Resource::builder("orders", "orders")
+        .field("id", FieldType::Integer, |f| f.sortable())
+        .field("state", FieldType::Enum(values.clone()), |f| {
+            f.filter(&[listquery::FilterOp::Eq])
+        })
+        .build()
+        .unwrap()
+        .into();
+    for value in &values {
+        let q = listquery::ListQuery::parse(
+            &format!("filter[state]={value}"),
+            &r,
+            listquery::RequestOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            q.filters()[0].values.as_slice(),
+            [listquery::Value::String(value.as_str().into())]
+        );
+    }
+    let err = listquery::ListQuery::parse(
+        "filter[state]=status_awaiting_d_confirmation",
+        &r,
+        listquery::RequestOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("status_awaiting_d_confirmation"),
+        "{err}"
+    );
+}
+
+/// A resource holds at most `MAX_FIELDS` fields; one more is a schema error
+/// that says so, not a panic or a field that cannot be found.
+#[test]
+fn a_resource_with_too_many_fields_is_an_error() {
+    let build = |n: usize| {
+        let mut builder =
+            Resource::builder("wide", "wide").field("id", FieldType::Integer, |f| f.sortable());
+        for i in 1..n {
+            builder = builder.field(format!("f{i}"), FieldType::Integer, |f| f.sortable());
+        }
+        builder.build()
+    };
+    let widest = build(listquery::MAX_FIELDS).unwrap();
+    let last = format!("f{}", listquery::MAX_FIELDS - 1);
+    let id = widest.field_id(&last).unwrap();
+    assert_eq!(widest.field(id).name(), last);
+    let err = build(listquery::MAX_FIELDS + 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource 'wide': declares 65536 fields; a resource has at most 65535"
+    );
 }

@@ -6,8 +6,8 @@ use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, parse_sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, NullsOrder, OpSet,
-    Resource, SchemaError,
+    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, MAX_FIELDS, NameKey,
+    NullsOrder, OpSet, Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -194,7 +194,12 @@ impl ResourceBuilder {
         checker.name()?;
         checker.table(&self.table)?;
         let fields = self.build_fields(&checker)?;
-        let field_id = |name: &str| fields.iter().position(|f| f.name == name).map(FieldId);
+        let field_id = |name: &str| {
+            fields
+                .iter()
+                .position(|f| f.name == name)
+                .and_then(FieldId::at)
+        };
 
         let primary_key = field_id(&self.primary_key).ok_or_else(|| {
             checker.field_error(
@@ -229,10 +234,17 @@ impl ResourceBuilder {
                 checker.error("declares no fields; a resource needs at least its primary key")
             );
         }
+        if self.fields.len() > MAX_FIELDS {
+            return Err(checker.error(format!(
+                "declares {} fields; a resource has at most {MAX_FIELDS}",
+                self.fields.len()
+            )));
+        }
         let mut fields: Vec<Field> = Vec::with_capacity(self.fields.len());
+        let mut names = std::collections::HashSet::with_capacity(self.fields.len());
         for f in &self.fields {
             checker.field(f)?;
-            if fields.iter().any(|seen| seen.name == f.name) {
+            if !names.insert(f.name.as_str()) {
                 return Err(checker.field_error(&f.name, "is declared twice"));
             }
             fields.push(Field {
@@ -241,6 +253,10 @@ impl ResourceBuilder {
                 ty: f.ty.clone(),
                 enum_values: match &f.ty {
                     FieldType::Enum(values) => values.iter().map(SmolStr::new).collect(),
+                    _ => Box::default(),
+                },
+                enum_keys: match &f.ty {
+                    FieldType::Enum(values) => values.iter().map(|v| NameKey::of(v)).collect(),
                     _ => Box::default(),
                 },
                 sortable: f.sortable,
@@ -278,7 +294,9 @@ impl ResourceBuilder {
                     checker.field_error(name, "default_sort names a field that is not declared")
                 );
             };
-            let id = FieldId(index);
+            let Some(id) = FieldId::at(index) else {
+                return Err(checker.field_error(name, "default_sort names a field past MAX_FIELDS"));
+            };
             if !fields.get(index).is_some_and(|f| f.sortable) {
                 return Err(checker.field_error(
                     name,
@@ -348,7 +366,7 @@ impl ResourceBuilder {
                             ),
                         ));
                     }
-                    Some(FieldId(index))
+                    FieldId::at(index)
                 }
             };
             out.push(Aggregate {

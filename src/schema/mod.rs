@@ -167,14 +167,28 @@ impl Schema {
     }
 }
 
-/// Index of a field in its [`Resource`]; cheap to copy and compare.
+/// Index of a field in its [`Resource`]; cheap to copy and compare. Four
+/// bytes: a resource has at most [`MAX_FIELDS`] fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FieldId(pub(crate) usize);
+pub struct FieldId(pub(crate) u32);
+
+/// The most fields a resource may declare (PostgreSQL tables have at most
+/// 1,600 columns, MySQL's 4,096); a larger resource is a [`SchemaError`].
+pub const MAX_FIELDS: usize = 65_535;
 
 impl FieldId {
     /// The position of the field in [`Resource::fields`].
     pub const fn index(self) -> usize {
-        self.0
+        self.0 as usize
+    }
+
+    /// The id of the field at `index`; `None` past [`MAX_FIELDS`].
+    pub(crate) fn at(index: usize) -> Option<Self> {
+        if index < MAX_FIELDS {
+            u32::try_from(index).ok().map(Self)
+        } else {
+            None
+        }
     }
 }
 
@@ -196,52 +210,101 @@ pub struct Resource {
 }
 
 /// The fields of a resource by name: an open-addressing table hashed on a
-/// name's length and end bytes, so that finding a request's field is one
-/// probe (rarely two) and one comparison, not a scan of the fields.
+/// name's [`NameKey`], so that finding a request's field is one probe
+/// (rarely two) and one comparison held in the slot itself, not a scan of
+/// the fields nor a read of each one's name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct FieldIndex {
-    /// A field's position plus one; 0 is an empty slot. At most half full,
-    /// and a power of two long.
-    slots: Box<[u32]>,
-    /// 32 less the bits of a slot number: a hash's top bits are its slot.
+    /// At most half full, and a power of two long.
+    slots: Box<[Slot]>,
+    /// 64 less the bits of a slot number: a hash's top bits are its slot.
     shift: u32,
+}
+
+/// One slot of a [`FieldIndex`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Slot {
+    key: NameKey,
+    /// The field's position plus one; 0 is an empty slot.
+    id: u32,
+}
+
+/// A name as an index holds it: its length and two words that are the
+/// whole name up to 16 bytes (overlapping words from each end; below four
+/// bytes, the first, middle and last). Equal names have equal keys; names
+/// of up to 16 bytes with equal keys are equal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct NameKey {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+impl NameKey {
+    /// Names up to this long are wholly in their key.
+    const WHOLE: usize = 16;
+
+    #[inline]
+    pub(crate) fn of(name: &str) -> Self {
+        let b = name.as_bytes();
+        let n = b.len();
+        let byte = |at: usize| u64::from(b.get(at).copied().unwrap_or_default());
+        let word4 = |at: usize| {
+            let w = b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+            u64::from(w.map(u32::from_ne_bytes).unwrap_or_default())
+        };
+        let word8 = |at: usize| {
+            let w = b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+            w.map(u64::from_ne_bytes).unwrap_or_default()
+        };
+        let (head, tail) = match n {
+            0 => (0, 0),
+            1..=3 => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
+            4..=7 => (word4(0), word4(n - 4)),
+            _ => (word8(0), word8(n - 8)),
+        };
+        Self { head, tail, len: n }
+    }
 }
 
 impl FieldIndex {
     pub(crate) fn new(fields: &[Field]) -> Self {
         let size = (fields.len() * 2).next_power_of_two().max(8);
-        let shift = 32u32.saturating_sub(size.trailing_zeros());
-        let mut slots = vec![0; size].into_boxed_slice();
+        let shift = 64u32.saturating_sub(size.trailing_zeros());
+        let mut slots = vec![Slot::default(); size].into_boxed_slice();
         for (i, field) in fields.iter().enumerate() {
-            let mut at = Self::slot(&field.name, shift);
-            while slots.get(at).is_some_and(|&slot| slot != 0) {
+            let key = NameKey::of(&field.name);
+            let mut at = Self::slot(key, shift);
+            while slots.get(at).is_some_and(|slot| slot.id != 0) {
                 at = (at + 1) & (size - 1);
             }
             if let (Some(slot), Ok(id)) = (slots.get_mut(at), u32::try_from(i + 1)) {
-                *slot = id;
+                *slot = Slot { key, id };
             }
         }
         Self { slots, shift }
     }
 
-    /// Where `name`'s probe starts.
+    /// Where the probe for a name of this key starts.
     #[inline]
-    fn slot(name: &str, shift: u32) -> usize {
-        let bytes = name.as_bytes();
-        let end = |b: Option<&u8>| u32::from(b.copied().unwrap_or_default());
-        let key = (bytes.len() as u32) ^ end(bytes.first()) << 8 ^ end(bytes.last()) << 16;
+    fn slot(key: NameKey, shift: u32) -> usize {
+        let mixed = key.head ^ key.tail.rotate_left(29) ^ key.len as u64;
         // Fibonacci hashing: the top bits of the product.
-        (key.wrapping_mul(0x9e37_79b1)
+        (mixed.wrapping_mul(0x9e37_79b9_7f4a_7c15))
             .checked_shr(shift)
-            .unwrap_or_default()) as usize
+            .unwrap_or_default() as usize
     }
 
     #[inline]
     fn find(&self, fields: &[Field], name: &str) -> Option<FieldId> {
-        let mut at = Self::slot(name, self.shift);
+        let key = NameKey::of(name);
+        let mut at = Self::slot(key, self.shift);
         loop {
-            let id = (*self.slots.get(at)?).checked_sub(1)? as usize;
-            if crate::parse::same_name(&fields.get(id)?.name, name) {
+            let slot = self.slots.get(at)?;
+            let id = slot.id.checked_sub(1)?;
+            if slot.key == key
+                && (key.len <= NameKey::WHOLE || fields.get(id as usize)?.name == name)
+            {
                 return Some(FieldId(id));
             }
             at = (at + 1) & (self.slots.len() - 1);
@@ -291,7 +354,7 @@ impl Resource {
     /// this crate, from this resource's own field list).
     #[allow(clippy::indexing_slicing)] // an id of this resource is always in range
     pub fn field(&self, id: FieldId) -> &Field {
-        &self.fields[id.0]
+        &self.fields[id.index()]
     }
     /// Looks a field up by its API name.
     pub fn field_id(&self, name: &str) -> Option<FieldId> {
@@ -336,6 +399,8 @@ pub struct Field {
     /// An enum's values, ready to be a filter's values: a copy of one costs
     /// less than making it from the request's text.
     pub(crate) enum_values: Box<[SmolStr]>,
+    /// The keys of `enum_values`, in the same order.
+    pub(crate) enum_keys: Box<[NameKey]>,
     pub(crate) sortable: bool,
     pub(crate) filter_ops: OpSet,
     pub(crate) nulls: NullsOrder,
@@ -343,6 +408,15 @@ pub struct Field {
 }
 
 impl Field {
+    /// The value of this enum field that `text` is, ready to be a filter's
+    /// value (`None`: not one of them, or not an enum).
+    #[inline]
+    pub(crate) fn enum_value(&self, text: &str) -> Option<&SmolStr> {
+        let key = NameKey::of(text);
+        (self.enum_keys.iter().zip(self.enum_values.iter()))
+            .find(|&(k, v)| *k == key && (key.len <= NameKey::WHOLE || v.as_str() == text))
+            .map(|(_, v)| v)
+    }
     /// The API name (`customer`).
     pub fn name(&self) -> &str {
         &self.name
@@ -677,4 +751,29 @@ pub enum SchemaError {
         /// What is wrong.
         problem: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameKey;
+
+    /// Up to 16 bytes a key is its name: names that differ in any one byte,
+    /// or in length, have different keys, at every length around the word
+    /// sizes; longer names that differ only inside share theirs.
+    #[test]
+    fn a_short_name_is_its_key() {
+        for len in 0..=16 {
+            let a: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            assert_eq!(NameKey::of(&a), NameKey::of(&a.clone()), "{len}");
+            for at in 0..len {
+                let mut b = a.clone().into_bytes();
+                b[at] ^= 1;
+                let b = String::from_utf8(b).unwrap();
+                assert_ne!(NameKey::of(&a), NameKey::of(&b), "{len} {at}");
+            }
+            assert_ne!(NameKey::of(&a), NameKey::of(&format!("{a}x")), "{len}");
+        }
+        let long = |middle: &str| format!("12345678{middle}abcdefgh");
+        assert_eq!(NameKey::of(&long("x")), NameKey::of(&long("y")));
+    }
 }

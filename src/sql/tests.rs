@@ -22,6 +22,7 @@ fn field(name: &str, column: &str, ty: FieldType, nulls: NullsOrder, scale: Opti
         column: column.into(),
         ty,
         enum_values: Box::default(),
+        enum_keys: Box::default(),
         sortable: true,
         filter_ops: OpSet::of(&FilterOp::ALL),
         nulls,
@@ -103,7 +104,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
     }
 }
 
-fn f(field: usize, op: FilterOp, values: Vec<Value>) -> Filter {
+fn f(field: u32, op: FilterOp, values: Vec<Value>) -> Filter {
     Filter {
         field: FieldId(field),
         op,
