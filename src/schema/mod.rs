@@ -763,7 +763,9 @@ mod tests {
     #[test]
     fn a_short_name_is_its_key() {
         for len in 0..=16 {
-            let a: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let a: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
             assert_eq!(NameKey::of(&a), NameKey::of(&a.clone()), "{len}");
             for at in 0..len {
                 let mut b = a.clone().into_bytes();

@@ -100,7 +100,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
         pagination,
         metadata: true,
         params: smallvec::SmallVec::new(),
-        extra: vec![],
+        extra: None,
     }
 }
 
