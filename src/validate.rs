@@ -249,6 +249,8 @@ pub struct ListQuery {
     pub(crate) pagination: Option<Pagination>,
     pub(crate) metadata: bool,
     pub(crate) params: SmallVec<[ListParam; 16]>,
+    /// Boxed: one word while there are none (most requests).
+    #[allow(clippy::box_collection)]
     pub(crate) extra: Option<Box<Vec<(String, String)>>>,
 }
 
