@@ -24,6 +24,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use listquery::page::{ListResponse, PageOptions, PageTotals};
@@ -387,6 +388,12 @@ fn pipeline(c: &mut Criterion) {
     for (name, raw) in INPUTS {
         let input = Input::new(raw, &res);
         let mut group = c.benchmark_group(name);
+        // Short windows (criterion's defaults are 3 s and 5 s): a workload and
+        // the baseline before it run seconds apart, so the VM drifts less
+        // between them; 100 samples of millions of iterations each remain.
+        group
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3));
         for (bench, name) in BENCHES {
             group.bench_function(name, |b| b.iter(|| input.run(bench)));
         }
