@@ -366,13 +366,7 @@ impl ResourceBuilder {
                             ),
                         ));
                     }
-                    let Some(id) = FieldId::at(index) else {
-                        return Err(checker.field_error(
-                            field_name,
-                            format!("aggregate '{name}' names a field past MAX_FIELDS"),
-                        ));
-                    };
-                    Some(id)
+                    FieldId::at(index)
                 }
             };
             out.push(Aggregate {
