@@ -265,7 +265,7 @@ impl PartialEq for ListQuery {
             && self.pagination == other.pagination
             && self.metadata == other.metadata
             && self.params == other.params
-            && self.extra == other.extra
+            && self.extra_params() == other.extra_params()
     }
 }
 

@@ -366,7 +366,13 @@ impl ResourceBuilder {
                             ),
                         ));
                     }
-                    FieldId::at(index)
+                    let Some(id) = FieldId::at(index) else {
+                        return Err(checker.field_error(
+                            field_name,
+                            format!("aggregate '{name}' names a field past MAX_FIELDS"),
+                        ));
+                    };
+                    Some(id)
                 }
             };
             out.push(Aggregate {
