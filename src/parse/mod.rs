@@ -37,22 +37,13 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
     same_bytes(a.as_bytes(), b.as_bytes())
 }
 
-/// [`same_name`] on bytes.
+/// [`same_name`] on bytes: the words of [`ends`], compared one at a time.
 #[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    let byte = |s: &[u8], at: usize| s.get(at).copied();
-    let word4 = |s: &[u8], at: usize| {
-        let w = s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
-        w.map(u32::from_ne_bytes)
-    };
-    let word8 = |s: &[u8], at: usize| {
-        let w = s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
-        w.map(u64::from_ne_bytes)
-    };
     match n {
         0 => true,
         1..=3 => {
@@ -62,9 +53,46 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
                 && byte(a, n - 1) == byte(b, n - 1)
         }
         4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
-        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        8..=WHOLE => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
         _ => a == b,
     }
+}
+
+/// Names up to this long are wholly in their [`ends`].
+pub(crate) const WHOLE: usize = 16;
+
+/// Two words that, with its length, are the whole of a name of up to
+/// [`WHOLE`] bytes: its first and last eight bytes (overlapping), four for a
+/// shorter name, and its first, middle and last byte below four.
+#[inline]
+pub(crate) fn ends(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    match n {
+        0 => (0, 0),
+        1..=3 => (byte(b, 0) | byte(b, n / 2) << 8 | byte(b, n - 1) << 16, 0),
+        4..=7 => (word4(b, 0), word4(b, n - 4)),
+        _ => (word8(b, 0), word8(b, n - 8)),
+    }
+}
+
+/// The byte of `s` at `at` (0 past its end).
+#[inline]
+fn byte(s: &[u8], at: usize) -> u64 {
+    u64::from(s.get(at).copied().unwrap_or_default())
+}
+
+/// The four bytes of `s` from `at` as a word (0 past its end).
+#[inline]
+fn word4(s: &[u8], at: usize) -> u64 {
+    let w = s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+    u64::from(w.map(u32::from_ne_bytes).unwrap_or_default())
+}
+
+/// The eight bytes of `s` from `at` as a word (0 past its end).
+#[inline]
+fn word8(s: &[u8], at: usize) -> u64 {
+    let w = s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+    w.map(u64::from_ne_bytes).unwrap_or_default()
 }
 
 /// The names of the recognised query parameters; each is configurable per resource.

@@ -242,28 +242,16 @@ pub(crate) struct NameKey {
 
 impl NameKey {
     /// Names up to this long are wholly in their key.
-    const WHOLE: usize = 16;
+    const WHOLE: usize = crate::parse::WHOLE;
 
     #[inline]
     pub(crate) fn of(name: &str) -> Self {
-        let b = name.as_bytes();
-        let n = b.len();
-        let byte = |at: usize| u64::from(b.get(at).copied().unwrap_or_default());
-        let word4 = |at: usize| {
-            let w = b.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
-            u64::from(w.map(u32::from_ne_bytes).unwrap_or_default())
-        };
-        let word8 = |at: usize| {
-            let w = b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
-            w.map(u64::from_ne_bytes).unwrap_or_default()
-        };
-        let (head, tail) = match n {
-            0 => (0, 0),
-            1..=3 => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
-            4..=7 => (word4(0), word4(n - 4)),
-            _ => (word8(0), word8(n - 8)),
-        };
-        Self { head, tail, len: n }
+        let (head, tail) = crate::parse::ends(name.as_bytes());
+        Self {
+            head,
+            tail,
+            len: name.len(),
+        }
     }
 }
 
