@@ -281,11 +281,14 @@ pub(crate) fn scan_query(
         sink.start(most);
     }
 
+    // Made where it stays: moved into the scanner, its inline array was
+    // copied whole (912 bytes) on every request.
+    let mut seen_filters = SeenFilters::new(raw);
     let mut scanner = Scanner {
         config,
         errors: Vec::new(),
         seen_keys: 0,
-        seen_filters: SeenFilters::new(raw),
+        seen_filters: &mut seen_filters,
         filters: 0,
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
@@ -532,16 +535,16 @@ enum SimpleKey {
     Cursor = 16,
 }
 
-struct Scanner<'c, 'a> {
+struct Scanner<'c, 'a, 's> {
     config: &'c ParseConfig<'c>,
     errors: Vec<ParseError>,
     /// [`SimpleKey`] bits.
     seen_keys: u8,
-    seen_filters: SeenFilters<'a>,
+    seen_filters: &'s mut SeenFilters<'a>,
     filters: usize,
 }
 
-impl Scanner<'_, '_> {
+impl Scanner<'_, '_, '_> {
     /// Recognises the key and checks the value by its grammar; a pair in
     /// error is recorded and not handed over.
     ///
