@@ -467,6 +467,7 @@ fn shaped(text: &str, pattern: &str) -> bool {
         })
 }
 
+#[inline(never)]
 fn parse_decimal(text: &str) -> Option<Decimal> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
@@ -481,6 +482,7 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     }
 }
 
+#[inline(never)]
 fn parse_date(text: &str) -> Option<NaiveDate> {
     if shaped(text, "9999-99-99") {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
@@ -490,6 +492,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.fff]` as UTC, or RFC 3339 with an offset.
+#[inline(never)]
 fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let (base, fraction) = match text.get(..19) {
         Some(base) => (base, text.get(19..).unwrap_or_default()),
@@ -575,6 +578,15 @@ fn push_value(values: &mut ValueList, op: FilterOp, field: &Field, text: &str) -
     true
 }
 
+/// Records a validation error, made by `make` out of line: error paths built
+/// in place sat between the lines that every valid request runs, and made it
+/// slower (docs/performance.md).
+#[cold]
+#[inline(never)]
+fn record(errors: &mut Vec<QueryError>, make: impl FnOnce() -> ValidationError) {
+    errors.push(QueryError::Validation(make()));
+}
+
 fn arity_text(op: FilterOp) -> String {
     match op.arity() {
         (min, None) => format!("at least {min} value{}", if min == 1 { "" } else { "s" }),
@@ -586,16 +598,23 @@ fn arity_text(op: FilterOp) -> String {
 }
 
 /// A `metadata` value: empty, `1` or `true` asks; `0` or `false` does not.
-fn metadata_flag(key: &str, value: &str) -> Result<bool, ValidationError> {
+fn metadata_flag(key: &str, value: &str) -> Result<bool, Box<ValidationError>> {
     match value {
         "" | "1" | "true" => Ok(true),
         "0" | "false" => Ok(false),
-        other => Err(ValidationError::InvalidValue {
+        other => Err(deferred(|| ValidationError::InvalidValue {
             parameter: key.to_owned(),
             value: other.to_owned(),
             expected: "a flag: empty, 1 or true to ask for metadata (0 or false not to)".into(),
-        }),
+        })),
     }
+}
+
+/// A [`Deferred`] error, made out of line (see [`record`]).
+#[cold]
+#[inline(never)]
+fn deferred(make: impl FnOnce() -> ValidationError) -> Box<ValidationError> {
+    Box::new(make())
 }
 
 /// A `page`, `per_page` or `metadata` value, read when it comes and judged
@@ -625,6 +644,8 @@ impl parse::ParamSink for Validator<'_, '_> {
 
     fn param(&mut self, param: &Param<'_>) {
         let &Param { key, value, .. } = param;
+        // Each arm pushes its own parameter: one push after the match was
+        // slower (about 4%, alternated runs).
         match &param.kind {
             ParamKind::Sort(keys) => {
                 if !keys.is_empty() {
@@ -638,25 +659,23 @@ impl parse::ParamSink for Validator<'_, '_> {
                 }
             }
             ParamKind::Page => {
-                self.page = Some(self.page_number(key, value).map_err(Box::new));
+                self.page = Some(self.page_number(key, value));
                 self.query.params.push(ListParam::Page);
             }
             ParamKind::PerPage => {
-                self.per_page = Some(self.page_size(key, value).map_err(Box::new));
+                self.per_page = Some(self.page_size(key, value));
                 self.query.params.push(ListParam::PerPage);
             }
             ParamKind::Metadata => {
-                self.metadata = Some(metadata_flag(key, value).map_err(Box::new));
+                self.metadata = Some(metadata_flag(key, value));
                 self.query.params.push(ListParam::Metadata);
             }
-            ParamKind::Cursor => self.fail(ValidationError::InvalidPage {
+            ParamKind::Cursor => self.fail(|| ValidationError::InvalidPage {
                 parameter: key.to_owned(),
                 value: value.to_owned(),
                 max: u64::MAX,
             }),
-            ParamKind::Other => {
-                (self.query.extra.get_or_insert_default()).push((key.to_owned(), value.to_owned()))
-            }
+            ParamKind::Other => self.other(key, value),
         }
     }
 }
@@ -689,8 +708,9 @@ impl<'r, 'q> Validator<'r, 'q> {
         }
     }
 
-    fn fail(&mut self, e: ValidationError) {
-        self.errors.push(QueryError::Validation(e));
+    /// Records an error (made out of line, see [`record`]).
+    fn fail(&mut self, make: impl FnOnce() -> ValidationError) {
+        record(&mut self.errors, make);
     }
 
     /// The request after its last parameter: completes the query and gives
@@ -718,11 +738,11 @@ impl<'r, 'q> Validator<'r, 'q> {
                     nulls: resource.field(id).nulls(),
                     origin: SortOrigin::Request,
                 }),
-                _ => (self.errors).push(QueryError::Validation(ValidationError::SortNotAllowed {
+                _ => record(&mut self.errors, || ValidationError::SortNotAllowed {
                     parameter: parameter.to_owned(),
                     field: key.field.to_owned(),
                     allowed: resource.sortable_fields(),
-                })),
+                }),
             }
         }
     }
@@ -761,7 +781,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         let id = match resource.field_id(raw.field) {
             Some(id) if !resource.field(id).filter_ops().is_empty() => id,
             _ => {
-                self.fail(ValidationError::FilterNotAllowed {
+                self.fail(|| ValidationError::FilterNotAllowed {
                     parameter: parameter.to_owned(),
                     field: raw.field.to_owned(),
                     allowed: resource.filterable_fields(),
@@ -773,7 +793,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         let op = match raw.op.map_or(Some(FilterOp::Eq), FilterOp::from_name) {
             Some(op) if field.filter_ops().contains(op) => op,
             _ => {
-                self.fail(ValidationError::OperatorNotAllowed {
+                self.fail(|| ValidationError::OperatorNotAllowed {
                     parameter: parameter.to_owned(),
                     operator: raw.op.unwrap_or("eq").to_owned(),
                     allowed: field
@@ -788,7 +808,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         let (min, max) = op.arity();
         let count = raw.values.len();
         if count < min || max.is_some_and(|max| count > max) {
-            self.fail(ValidationError::ValueCount {
+            self.fail(|| ValidationError::ValueCount {
                 parameter: parameter.to_owned(),
                 operator: op.as_str().to_owned(),
                 expected: arity_text(op),
@@ -813,16 +833,15 @@ impl<'r, 'q> Validator<'r, 'q> {
             let text = text.as_ref();
             if !push_value(values, op, field, text) {
                 ok = false;
-                let expected = if op == FilterOp::Null {
-                    "true or false".to_owned()
-                } else {
-                    expected_text(field.ty())
-                };
-                (self.errors).push(QueryError::Validation(ValidationError::InvalidValue {
+                record(&mut self.errors, || ValidationError::InvalidValue {
                     parameter: parameter.to_owned(),
                     value: text.to_owned(),
-                    expected,
-                }));
+                    expected: if op == FilterOp::Null {
+                        "true or false".to_owned()
+                    } else {
+                        expected_text(field.ty())
+                    },
+                });
             }
         }
         if !ok {
@@ -832,27 +851,38 @@ impl<'r, 'q> Validator<'r, 'q> {
     }
 
     /// A `page` value: strict, or resolved the way Laravel does.
-    fn page_number(&self, key: &str, value: &str) -> Result<u64, ValidationError> {
+    fn page_number(&self, key: &str, value: &str) -> Result<u64, Box<ValidationError>> {
         if self.options.lenient_page {
             return Ok(resolve_page_leniently(Some(value)));
         }
-        positive_integer(value).ok_or_else(|| ValidationError::InvalidPage {
-            parameter: key.to_owned(),
-            value: value.to_owned(),
-            max: u64::MAX,
+        positive_integer(value).ok_or_else(|| {
+            deferred(|| ValidationError::InvalidPage {
+                parameter: key.to_owned(),
+                value: value.to_owned(),
+                max: u64::MAX,
+            })
         })
     }
 
     /// A `per_page` value: `1..=max_per_page`.
-    fn page_size(&self, key: &str, value: &str) -> Result<u64, ValidationError> {
+    fn page_size(&self, key: &str, value: &str) -> Result<u64, Box<ValidationError>> {
         let max = self.resource.max_per_page();
         positive_integer(value)
             .filter(|&n| n <= max)
-            .ok_or_else(|| ValidationError::InvalidPerPage {
-                parameter: key.to_owned(),
-                value: value.to_owned(),
-                max,
+            .ok_or_else(|| {
+                deferred(|| ValidationError::InvalidPerPage {
+                    parameter: key.to_owned(),
+                    value: value.to_owned(),
+                    max,
+                })
             })
+    }
+
+    /// A parameter the library does not own: kept for the app (out of line:
+    /// most requests have none).
+    #[inline(never)]
+    fn other(&mut self, key: &str, value: &str) {
+        (self.query.extra.get_or_insert_default()).push((key.to_owned(), value.to_owned()));
     }
 
     fn pagination(&mut self) -> Option<Pagination> {
@@ -864,14 +894,14 @@ impl<'r, 'q> Validator<'r, 'q> {
         let page_number = match page.unwrap_or(Ok(1)) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.fail(*e);
+                self.fail(|| *e);
                 None
             }
         };
         let size = match per_page.unwrap_or(Ok(resource.per_page())) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.fail(*e);
+                self.fail(|| *e);
                 None
             }
         };
@@ -884,7 +914,7 @@ impl<'r, 'q> Validator<'r, 'q> {
                 offset,
             }),
             None => {
-                self.fail(ValidationError::OffsetTooLarge {
+                self.fail(|| ValidationError::OffsetTooLarge {
                     parameter: resource.params().page.clone(),
                     page: page_number,
                     per_page: size,
@@ -899,7 +929,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         match self.metadata.take() {
             None | Some(Ok(false)) => return false,
             Some(Err(e)) => {
-                self.fail(*e);
+                self.fail(|| *e);
                 return false;
             }
             Some(Ok(true)) => {}
@@ -918,7 +948,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             None
         };
         if let Some(reason) = reason {
-            self.fail(ValidationError::MetadataUnavailable {
+            self.fail(|| ValidationError::MetadataUnavailable {
                 parameter: self.resource.params().metadata.clone(),
                 reason,
             });
@@ -937,7 +967,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         let needed = filter_values + if paginated { 2 } else { 1 };
         let max = self.resource.limits().max_bound_values;
         if needed > max {
-            self.fail(ValidationError::LimitExceeded {
+            self.fail(|| ValidationError::LimitExceeded {
                 parameter: None,
                 limit: LimitKind::BoundValues,
                 max,

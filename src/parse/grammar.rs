@@ -291,6 +291,7 @@ pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueP
 
 /// `item` at `rest`, a suffix of the list `value`, and what follows its comma
 /// (`None` when it ends the list): one step of `list = item ("," item)*`.
+#[inline(always)]
 pub(crate) fn value_item<'v>(
     value: &'v str,
     rest: &'v str,

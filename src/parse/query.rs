@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 use crate::error::ParseError;
 use crate::error::SortProblem;
 use crate::limits::LimitKind;
-use crate::parse::decode::{decode_into, needs_decoding};
+use crate::parse::decode::{any_needs_decoding, decode_into};
 use crate::parse::grammar::{Item, SortItem, filter_key_segments, sort_item, value_item};
 use crate::parse::{
     ParseConfig, RawFilter, RawParam, RawParamKind, RawQuery, RawSortKey, RawValue, same_bytes,
@@ -294,12 +294,12 @@ pub(crate) fn scan_query(
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
     // One vectorized check of the whole query: most have nothing to decode,
     // and then no key or value is looked at again for it.
-    let plain = !raw.bytes().fold(false, |any, b| any | needs_decoding(b));
+    let plain = !any_needs_decoding(raw.as_bytes());
     for (raw_key, raw_value) in pairs {
         let key = match decode(raw_key, plain, &mut key_buf) {
             Ok(key) => key,
             Err((offset, problem)) => {
-                scanner.errors.push(ParseError::InvalidEncoding {
+                scanner.error(|| ParseError::InvalidEncoding {
                     parameter: raw_key.to_owned(),
                     value: raw_key.to_owned(),
                     offset,
@@ -311,7 +311,7 @@ pub(crate) fn scan_query(
         let value = match decode(raw_value, plain, &mut value_buf) {
             Ok(value) => value,
             Err((offset, problem)) => {
-                scanner.errors.push(ParseError::InvalidEncoding {
+                scanner.error(|| ParseError::InvalidEncoding {
                     parameter: key.to_owned(),
                     value: raw_value.to_owned(),
                     offset,
@@ -322,12 +322,13 @@ pub(crate) fn scan_query(
         };
         scanner.classify(key, value, sink);
     }
-    if scanner.filters > limits.max_filters {
-        scanner.errors.push(ParseError::LimitExceeded {
+    let filters = scanner.filters;
+    if filters > limits.max_filters {
+        scanner.error(|| ParseError::LimitExceeded {
             parameter: Some(config.names.filter.clone()),
             limit: LimitKind::Filters,
             max: limits.max_filters,
-            actual: scanner.filters,
+            actual: filters,
         });
     }
     scanner.errors
@@ -374,6 +375,7 @@ impl<'a> Iterator for Pairs<'a> {
 }
 
 /// `raw` decoded into `buf`, or `raw` itself when the whole query is `plain`.
+#[inline(always)]
 fn decode<'s>(
     raw: &'s str,
     plain: bool,
@@ -545,6 +547,15 @@ struct Scanner<'c, 'a, 's> {
 }
 
 impl Scanner<'_, '_, '_> {
+    /// Records an error, made by `make` out of line: error paths built in
+    /// place sat between the lines that every valid request runs, and made
+    /// it slower (docs/performance.md).
+    #[cold]
+    #[inline(never)]
+    fn error(&mut self, make: impl FnOnce() -> ParseError) {
+        self.errors.push(make());
+    }
+
     /// Recognises the key and checks the value by its grammar; a pair in
     /// error is recorded and not handed over.
     ///
@@ -608,14 +619,14 @@ impl Scanner<'_, '_, '_> {
         }) {
             // `sort[]=name`, `page[0]=2`: a PHP array of a recognised key is a
             // client mistake, not an app parameter to ignore.
-            self.errors.push(ParseError::MalformedParameter {
+            self.error(|| ParseError::MalformedParameter {
                 parameter: key.to_owned(),
                 expected: format!("send {name}=VALUE once, without brackets"),
             });
             return;
         }
         if self.config.strict {
-            self.errors.push(ParseError::UnknownParameter {
+            self.error(|| ParseError::UnknownParameter {
                 parameter: key.to_owned(),
             });
             return;
@@ -624,7 +635,7 @@ impl Scanner<'_, '_, '_> {
     }
 
     fn duplicate(&mut self, key: &str) {
-        self.errors.push(ParseError::DuplicateParameter {
+        self.error(|| ParseError::DuplicateParameter {
             parameter: key.to_owned(),
         });
     }
@@ -641,7 +652,7 @@ impl Scanner<'_, '_, '_> {
             // Count before parsing so a huge list costs nothing more.
             let keys = value.bytes().filter(|&b| b == b',').count() + 1;
             if keys > limits.max_sort_keys {
-                self.errors.push(ParseError::LimitExceeded {
+                self.error(|| ParseError::LimitExceeded {
                     parameter: Some(key.to_owned()),
                     limit: LimitKind::SortKeys,
                     max: limits.max_sort_keys,
@@ -668,7 +679,7 @@ impl Scanner<'_, '_, '_> {
             match checked {
                 Ok(next) => rest = next,
                 Err((offset, problem)) => {
-                    self.errors.push(ParseError::InvalidSort {
+                    self.error(|| ParseError::InvalidSort {
                         parameter: key.to_owned(),
                         value: value.to_owned(),
                         offset,
@@ -694,7 +705,7 @@ impl Scanner<'_, '_, '_> {
                 (field, Some(op))
             }
             _ => {
-                self.errors.push(ParseError::MalformedParameter {
+                self.error(|| ParseError::MalformedParameter {
                     parameter: key.to_owned(),
                     expected: filter_forms(&names.filter),
                 });
@@ -723,7 +734,7 @@ impl Scanner<'_, '_, '_> {
                     rest = next;
                 }
                 Err((offset, problem)) => {
-                    self.errors.push(ParseError::InvalidValue {
+                    self.error(|| ParseError::InvalidValue {
                         parameter: key.to_owned(),
                         value: value.to_owned(),
                         offset,
@@ -735,7 +746,7 @@ impl Scanner<'_, '_, '_> {
         }
         let count = items.len();
         if count > limits.max_filter_values {
-            self.errors.push(ParseError::LimitExceeded {
+            self.error(|| ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
                 limit: LimitKind::FilterValues,
                 max: limits.max_filter_values,
@@ -744,7 +755,7 @@ impl Scanner<'_, '_, '_> {
             return;
         }
         if let Some(long) = too_long {
-            self.errors.push(ParseError::LimitExceeded {
+            self.error(|| ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
                 limit: LimitKind::ValueLength,
                 max: limits.max_value_len,
