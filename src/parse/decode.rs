@@ -158,6 +158,34 @@ mod tests {
     }
 
     #[test]
+    fn the_whole_query_check_finds_every_byte_that_needs_decoding() {
+        // Every byte value, at every place of texts of 0 to 40 bytes (the
+        // word loop, the overlapping last word and the short tail).
+        let bytewise = |b: &[u8]| b.iter().any(|&c| needs_decoding(c));
+        for len in 0..=40 {
+            let plain = vec![b'a'; len];
+            assert!(!any_needs_decoding(&plain), "len {len}");
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let mut text = plain.clone();
+                    text[at] = byte;
+                    assert_eq!(
+                        any_needs_decoding(&text),
+                        bytewise(&text),
+                        "byte {byte:#04x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        for byte in [b'%', b'+', 0x00, 0x1f, 0x7f] {
+            assert!(needs_decoding(byte));
+        }
+        for byte in [b' ', b'a', b'=', b'&', 0x80, 0xff] {
+            assert!(!needs_decoding(byte));
+        }
+    }
+
+    #[test]
     fn borrows_plain_text() {
         let raw = "paid,sent";
         let mut buf = Vec::new();
