@@ -173,6 +173,10 @@ pub(crate) type SortNext<'v> = Result<Option<&'v str>, (usize, SortProblem)>;
 /// `sort_key` at `rest`, a suffix of the list `value`, and what follows it:
 /// one step of `sort_list`. Duplicates are the caller's to find, before it
 /// looks at what follows (`a,a-b` is a duplicate, not a bad `-`).
+///
+/// Inlined, like [`value_item`]: its result, returned through memory, was
+/// read back before its stores had landed, which stalled the processor.
+#[inline(always)]
 pub(crate) fn sort_item<'v>(
     value: &'v str,
     rest: &'v str,
@@ -291,6 +295,7 @@ pub fn parse_value_list(value: &str) -> Result<Vec<RawValue<'_>>, (usize, ValueP
 
 /// `item` at `rest`, a suffix of the list `value`, and what follows its comma
 /// (`None` when it ends the list): one step of `list = item ("," item)*`.
+/// Inlined: see [`sort_item`].
 #[inline(always)]
 pub(crate) fn value_item<'v>(
     value: &'v str,
