@@ -69,9 +69,8 @@ pub(crate) fn decode_into<'s>(
 
 /// Whether a raw byte makes a key or value go through decoding: `%`, `+`,
 /// and the control characters (which decoding reports).
-/// Branch-free (`|`, not `||`), so that [`any_needs_decoding`] vectorizes.
 pub(crate) const fn needs_decoding(b: u8) -> bool {
-    (b == b'%') | (b == b'+') | is_control(b)
+    b == b'%' || b == b'+' || is_control(b)
 }
 
 /// Whether any byte of a raw query [`needs_decoding`], eight bytes at a
@@ -109,7 +108,7 @@ pub(crate) fn any_needs_decoding(bytes: &[u8]) -> bool {
 
 /// U+0000–U+001F and U+007F, which no decoded key or value may hold.
 const fn is_control(b: u8) -> bool {
-    (b < 0x20) | (b == 0x7f)
+    b < 0x20 || b == 0x7f
 }
 
 /// [`hex_value`] of a byte that is not a hex digit.

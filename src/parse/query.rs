@@ -292,8 +292,8 @@ pub(crate) fn scan_query(
         filters: 0,
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
-    // One vectorized check of the whole query: most have nothing to decode,
-    // and then no key or value is looked at again for it.
+    // One check of the whole query, eight bytes at a time: most have nothing
+    // to decode, and then no key or value is looked at again for it.
     let plain = !any_needs_decoding(raw.as_bytes());
     for (raw_key, raw_value) in pairs {
         let key = match decode(raw_key, plain, &mut key_buf) {
