@@ -358,6 +358,15 @@ impl ListQuery {
     pub fn params(&self) -> &[ListParam] {
         &self.params
     }
+    /// The values the filters bind in SQL: one per value, none for `null`
+    /// (which is `IS NULL`/`IS NOT NULL`). The one count of bound filter
+    /// values: validation's `max_bound_values` check and the SQL layer use it.
+    pub fn filter_value_count(&self) -> usize {
+        (self.filters.iter())
+            .filter(|f| f.op != FilterOp::Null)
+            .map(|f| f.values.len())
+            .sum()
+    }
     /// The unrecognised parameters (decoded), in request order.
     pub fn extra_params(&self) -> &[(String, String)] {
         self.extra.as_deref().map_or(&[], Vec::as_slice)
@@ -959,12 +968,7 @@ impl<'r, 'q> Validator<'r, 'q> {
 
     /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
     fn bound_values(&mut self, paginated: bool) {
-        let filter_values: usize = (self.query.filters)
-            .iter()
-            .filter(|f| f.op != FilterOp::Null)
-            .map(|f| f.values.len())
-            .sum();
-        let needed = filter_values + if paginated { 2 } else { 1 };
+        let needed = self.query.filter_value_count() + if paginated { 2 } else { 1 };
         let max = self.resource.limits().max_bound_values;
         if needed > max {
             self.fail(|| ValidationError::LimitExceeded {
