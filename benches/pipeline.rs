@@ -28,7 +28,6 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use listquery::page::{ListResponse, PageOptions, PageTotals};
-use listquery::parse::{ParseConfig, parse_query};
 use listquery::sql::{BaseStatement, CacheCapacity, Dialect, ListSql, SqlCache};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use rust_decimal::Decimal;
@@ -218,7 +217,6 @@ struct InvoiceRow {
 enum Bench {
     FormTokenise,
     ParseValidate,
-    Parse,
     HandPipeline,
     PipelineCached,
     PipelineUncached,
@@ -236,10 +234,9 @@ enum Bench {
 /// pipelines after the hand-rolled one, the closest comparison first):
 /// criterion times them one after the other, and the machine's speed drifts
 /// less between neighbours.
-const BENCHES: [(Bench, &str); 13] = [
+const BENCHES: [(Bench, &str); 12] = [
     (Bench::FormTokenise, "baseline: form_urlencoded tokenise"),
     (Bench::ParseValidate, "listquery: parse+validate"),
-    (Bench::Parse, "listquery: parse"),
     (Bench::HandPipeline, "baseline: hand-rolled pipeline"),
     (Bench::PipelineUncached, "listquery: pipeline uncached"),
     (Bench::PipelineCached, "listquery: pipeline cached"),
@@ -260,7 +257,6 @@ struct Input<'r> {
     raw: &'static str,
     res: &'r Arc<Resource>,
     options: RequestOptions,
-    config: ParseConfig<'r>,
     query: ListQuery,
     hand: HandQuery,
     cache: SqlCache,
@@ -274,11 +270,6 @@ const DIALECT: Dialect = Dialect::Postgres;
 impl<'r> Input<'r> {
     fn new(raw: &'static str, res: &'r Arc<Resource>) -> Self {
         let options = RequestOptions::for_role(Role::Admin);
-        let config = ParseConfig {
-            names: res.params(),
-            limits: res.limits(),
-            strict: false,
-        };
         // The baselines and listquery agree on what the request is.
         let query = ListQuery::parse(raw, res, options).unwrap();
         let hand = hand_parse(raw);
@@ -300,7 +291,6 @@ impl<'r> Input<'r> {
             raw,
             res,
             options,
-            config,
             query,
             hand,
             cache,
@@ -336,7 +326,6 @@ impl<'r> Input<'r> {
                 black_box(count.build(PostgresQueryBuilder));
             }
             Bench::HandPipeline => drop(black_box(hand_pipeline(raw))),
-            Bench::Parse => drop(black_box(parse_query(raw, &self.config).unwrap())),
             Bench::ParseValidate => drop(black_box(self.parse())),
             Bench::SqlUncached => drop(black_box(Self::uncached(black_box(&self.query)))),
             Bench::SqlCached => {

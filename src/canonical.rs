@@ -73,8 +73,6 @@ impl ListQuery {
     pub fn to_pairs(&self) -> Vec<(String, String)> {
         let names = self.resource.params();
         let mut pairs = Vec::with_capacity(self.params.len());
-        // The n-th `Filter` parameter is the n-th filter.
-        let mut filters = self.filters.iter();
         for param in &self.params {
             let pair = match *param {
                 ListParam::Sort => {
@@ -90,8 +88,8 @@ impl ListQuery {
                     }
                     (names.sort.clone(), value)
                 }
-                ListParam::Filter => {
-                    let Some(filter) = filters.next() else {
+                ListParam::Filter(n) => {
+                    let Some(filter) = self.filters.get(n) else {
                         continue;
                     };
                     let field = self.resource.field(filter.field).name();

@@ -46,11 +46,13 @@ pub enum ErrorCode {
     LimitExceeded,
     /// An unpaginated result has more rows than `max_unpaginated_rows`.
     TooManyRows,
+    /// A cursor that cannot be used (today: the endpoint offers no cursor pagination).
+    InvalidCursor,
 }
 
 impl ErrorCode {
     /// Every code, in SPEC order.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::InvalidEncoding,
         Self::DuplicateParameter,
         Self::MalformedParameter,
@@ -67,6 +69,7 @@ impl ErrorCode {
         Self::MetadataUnavailable,
         Self::LimitExceeded,
         Self::TooManyRows,
+        Self::InvalidCursor,
     ];
 
     /// The code as sent to clients, e.g. `"invalid_encoding"`.
@@ -88,6 +91,7 @@ impl ErrorCode {
             Self::MetadataUnavailable => "metadata_unavailable",
             Self::LimitExceeded => "limit_exceeded",
             Self::TooManyRows => "too_many_rows",
+            Self::InvalidCursor => "invalid_cursor",
         }
     }
 
@@ -110,14 +114,33 @@ impl ErrorCode {
             Self::MetadataUnavailable => "Metadata unavailable",
             Self::LimitExceeded => "Limit exceeded",
             Self::TooManyRows => "Too many rows",
+            Self::InvalidCursor => "Invalid cursor",
         }
     }
+}
 
-    /// Parses a code from its string form.
-    pub fn from_str_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
+/// A code from its string form (`"invalid_page"`).
+///
+/// ```
+/// use listquery::ErrorCode;
+/// assert_eq!("invalid_page".parse(), Ok(ErrorCode::InvalidPage));
+/// assert!("no_such_code".parse::<ErrorCode>().is_err());
+/// ```
+impl std::str::FromStr for ErrorCode {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, UnknownName> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
+
+/// A name that is not one of a closed set's (an [`ErrorCode`], a
+/// [`crate::FilterOp`]): the `FromStr` error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name {0:?}")]
+pub struct UnknownName(pub String);
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -406,8 +429,8 @@ pub enum ValidationError {
         parameter: String,
         /// The value.
         value: String,
-        /// The largest page number that parses (`u64::MAX`); deeper pages are
-        /// refused earlier by `max_offset`.
+        /// The last page whose offset is within `max_offset` at the
+        /// request's page size.
         max: u64,
     },
     /// `per_page` is not an integer in `1..=max_per_page`.
@@ -433,6 +456,16 @@ pub enum ValidationError {
         per_page: u64,
         /// The resource's `max_offset`.
         max: u64,
+    },
+    /// A `cursor` that cannot be used.
+    #[error("{parameter}: {reason}")]
+    InvalidCursor {
+        /// The parameter (`cursor`).
+        parameter: String,
+        /// The value.
+        value: String,
+        /// What is wrong, in a sentence.
+        reason: String,
     },
     /// Metadata asked where it is not offered.
     #[error("{parameter}: {reason}")]
@@ -478,6 +511,7 @@ impl ValidationError {
             Self::OffsetTooLarge { .. } => ErrorCode::OffsetTooLarge,
             Self::MetadataUnavailable { .. } => ErrorCode::MetadataUnavailable,
             Self::LimitExceeded { .. } => ErrorCode::LimitExceeded,
+            Self::InvalidCursor { .. } => ErrorCode::InvalidCursor,
         }
     }
 
@@ -492,7 +526,8 @@ impl ValidationError {
             | Self::InvalidPage { parameter, .. }
             | Self::InvalidPerPage { parameter, .. }
             | Self::OffsetTooLarge { parameter, .. }
-            | Self::MetadataUnavailable { parameter, .. } => Some(parameter),
+            | Self::MetadataUnavailable { parameter, .. }
+            | Self::InvalidCursor { parameter, .. } => Some(parameter),
             Self::LimitExceeded { parameter, .. } => parameter.as_deref(),
         }
     }
@@ -506,7 +541,8 @@ impl ValidationError {
             Self::OperatorNotAllowed { operator, .. } => Some(operator),
             Self::InvalidValue { value, .. }
             | Self::InvalidPage { value, .. }
-            | Self::InvalidPerPage { value, .. } => Some(value),
+            | Self::InvalidPerPage { value, .. }
+            | Self::InvalidCursor { value, .. } => Some(value),
             _ => None,
         }
     }

@@ -84,7 +84,7 @@ pub mod error;
 pub mod integrations;
 mod limits;
 pub mod page;
-pub mod parse;
+mod parse;
 pub mod schema;
 pub mod sql;
 pub mod timestamp;
@@ -92,21 +92,20 @@ mod validate;
 
 pub use error::{
     ErrorCode, ErrorDocument, ErrorObject, ErrorSource, ParseError, QueryError, QueryErrors,
-    ValidationError,
+    UnknownName, ValidationError,
 };
 pub use limits::{LimitKind, Limits};
 pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
-pub use parse::{ParamNames, RawQuery, SortDirection};
+pub use parse::{ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, MAX_FIELDS,
     NullsOrder, OpSet, Resource, Schema, SchemaError,
 };
-pub use smol_str::SmolStr;
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{
-    Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Value,
-    ValueList, resolve_page_leniently,
+    Filter, ListParam, ListQuery, Pagination, RequestOptions, Role, SortKey, SortOrigin, Text,
+    Value, ValueList, resolve_page_leniently,
 };
 
 #[cfg(doctest)]

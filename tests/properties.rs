@@ -10,10 +10,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use listquery::parse::{ParseConfig, parse_query_partial};
 use listquery::{
-    FieldType, FilterOp, ListQuery, QueryError, QueryErrors, RequestOptions, Resource, Role,
-    Schema, encode_component,
+    FieldType, FilterOp, ListQuery, RequestOptions, Resource, Role, Schema, encode_component,
 };
 use proptest::prelude::*;
 
@@ -96,28 +94,6 @@ proptest! {
     fn never_panics_on_any_string(q in any::<String>(), opts in role()) {
         for r in resources() {
             let _ = ListQuery::parse(&q, &r, opts);
-        }
-    }
-
-    /// `ListQuery::parse` validates each parameter as the scanner finds it;
-    /// `parse_query_partial` + `ListQuery::from_raw` collect first. Same
-    /// result, same errors in the same order.
-    #[test]
-    fn streaming_and_collected_routes_agree(q in queryish(), opts in role()) {
-        for r in resources() {
-            let streamed = ListQuery::parse(&q, &r, opts);
-            let config = ParseConfig { names: r.params(), limits: r.limits(), strict: opts.strict };
-            let (raw, parse_errors) = parse_query_partial(&q, &config);
-            let mut errors: Vec<QueryError> = parse_errors.into_iter().map(QueryError::Parse).collect();
-            let collected = match ListQuery::from_raw(&raw, &r, opts) {
-                Ok(query) if errors.is_empty() => Ok(query),
-                Ok(_) => Err(QueryErrors(errors)),
-                Err(more) => {
-                    errors.extend(more.0);
-                    Err(QueryErrors(errors))
-                }
-            };
-            prop_assert_eq!(streamed, collected);
         }
     }
 

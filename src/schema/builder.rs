@@ -1,13 +1,11 @@
 //! Building a [`Resource`] in Rust.
 
-use smol_str::SmolStr;
-
 use crate::error::SortProblem;
 use crate::limits::Limits;
-use crate::parse::{ParamNames, SortDirection, parse_sort_list};
+use crate::parse::{ParamNames, SortDirection, sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, MAX_FIELDS, NameKey,
-    NullsOrder, OpSet, Resource, SchemaError,
+    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder, OpSet,
+    Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -220,7 +218,9 @@ impl ResourceBuilder {
             default_sort,
             per_page: self.per_page,
             max_per_page: self.max_per_page,
-            index: FieldIndex::new(&fields),
+            index: (fields.iter().enumerate())
+                .filter_map(|(i, f)| Some((f.name.clone(), FieldId::at(i)?)))
+                .collect(),
             fields,
             aggregates,
             limits: self.limits,
@@ -251,14 +251,6 @@ impl ResourceBuilder {
                 name: f.name.clone(),
                 column: f.column.clone().unwrap_or_else(|| f.name.clone()),
                 ty: f.ty.clone(),
-                enum_values: match &f.ty {
-                    FieldType::Enum(values) => values.iter().map(SmolStr::new).collect(),
-                    _ => Box::default(),
-                },
-                enum_keys: match &f.ty {
-                    FieldType::Enum(values) => values.iter().map(|v| NameKey::of(v)).collect(),
-                    _ => Box::default(),
-                },
                 sortable: f.sortable,
                 filter_ops: f.ops,
                 nulls: f.nulls,
@@ -280,7 +272,7 @@ impl ResourceBuilder {
         if sort.is_empty() {
             return Ok(Vec::new());
         }
-        let keys = parse_sort_list(sort).map_err(|(offset, problem)| match problem {
+        let keys = sort_list(sort).map_err(|(offset, problem)| match problem {
             SortProblem::DuplicateField(name) => {
                 checker.field_error(&name, "default_sort names the field twice")
             }
@@ -288,7 +280,7 @@ impl ResourceBuilder {
         })?;
         let mut out: Vec<(FieldId, SortDirection)> = Vec::with_capacity(keys.len());
         for key in keys {
-            let name: &str = &key.field;
+            let name = key.field;
             let Some(index) = fields.iter().position(|f| f.name == name) else {
                 return Err(
                     checker.field_error(name, "default_sort names a field that is not declared")

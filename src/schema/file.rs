@@ -242,7 +242,7 @@ impl FieldFile {
             FilterSetting::Ops(names) => {
                 let mut ops = Vec::with_capacity(names.len());
                 for op_name in &names {
-                    let op = FilterOp::from_name(op_name).ok_or_else(|| {
+                    let op = op_name.parse::<FilterOp>().map_err(|_| {
                         let all: Vec<&str> = FilterOp::ALL.iter().map(|op| op.as_str()).collect();
                         fail(format!(
                             "unknown operator '{op_name}'; expected one of {}",

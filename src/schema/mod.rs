@@ -9,13 +9,12 @@
 mod builder;
 mod file;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use smol_str::SmolStr;
 
 pub use builder::{FieldBuilder, ResourceBuilder};
 
@@ -203,101 +202,10 @@ pub struct Resource {
     pub(crate) max_per_page: u64,
     pub(crate) fields: Vec<Field>,
     /// `fields` by name.
-    pub(crate) index: FieldIndex,
+    pub(crate) index: HashMap<String, FieldId>,
     pub(crate) aggregates: Vec<Aggregate>,
     pub(crate) limits: Limits,
     pub(crate) params: ParamNames,
-}
-
-/// The fields of a resource by name: an open-addressing table hashed on a
-/// name's [`NameKey`], so that finding a request's field is one probe
-/// (rarely two) and one comparison held in the slot itself, not a scan of
-/// the fields nor a read of each one's name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct FieldIndex {
-    /// At most half full, and a power of two long.
-    slots: Box<[Slot]>,
-    /// 64 less the bits of a slot number: a hash's top bits are its slot.
-    shift: u32,
-}
-
-/// One slot of a [`FieldIndex`].
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Slot {
-    key: NameKey,
-    /// The field's position plus one; 0 is an empty slot.
-    id: u32,
-}
-
-/// A name as an index holds it: its length and two words that are the
-/// whole name up to 16 bytes (overlapping words from each end; below four
-/// bytes, the first, middle and last). Equal names have equal keys; names
-/// of up to 16 bytes with equal keys are equal.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct NameKey {
-    head: u64,
-    tail: u64,
-    len: usize,
-}
-
-impl NameKey {
-    /// Names up to this long are wholly in their key.
-    const WHOLE: usize = crate::parse::WHOLE;
-
-    #[inline]
-    pub(crate) fn of(name: &str) -> Self {
-        let (head, tail) = crate::parse::ends(name.as_bytes());
-        Self {
-            head,
-            tail,
-            len: name.len(),
-        }
-    }
-}
-
-impl FieldIndex {
-    pub(crate) fn new(fields: &[Field]) -> Self {
-        let size = (fields.len() * 2).next_power_of_two().max(8);
-        let shift = 64u32.saturating_sub(size.trailing_zeros());
-        let mut slots = vec![Slot::default(); size].into_boxed_slice();
-        for (i, field) in fields.iter().enumerate() {
-            let key = NameKey::of(&field.name);
-            let mut at = Self::slot(key, shift);
-            while slots.get(at).is_some_and(|slot| slot.id != 0) {
-                at = (at + 1) & (size - 1);
-            }
-            if let (Some(slot), Ok(id)) = (slots.get_mut(at), u32::try_from(i + 1)) {
-                *slot = Slot { key, id };
-            }
-        }
-        Self { slots, shift }
-    }
-
-    /// Where the probe for a name of this key starts.
-    #[inline]
-    fn slot(key: NameKey, shift: u32) -> usize {
-        let mixed = key.head ^ key.tail.rotate_left(29) ^ key.len as u64;
-        // Fibonacci hashing: the top bits of the product.
-        (mixed.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-            .checked_shr(shift)
-            .unwrap_or_default() as usize
-    }
-
-    #[inline]
-    fn find(&self, fields: &[Field], name: &str) -> Option<FieldId> {
-        let key = NameKey::of(name);
-        let mut at = Self::slot(key, self.shift);
-        loop {
-            let slot = self.slots.get(at)?;
-            let id = slot.id.checked_sub(1)?;
-            if slot.key == key
-                && (key.len <= NameKey::WHOLE || fields.get(id as usize)?.name == name)
-            {
-                return Some(FieldId(id));
-            }
-            at = (at + 1) & (self.slots.len() - 1);
-        }
-    }
 }
 
 impl Resource {
@@ -346,7 +254,7 @@ impl Resource {
     }
     /// Looks a field up by its API name.
     pub fn field_id(&self, name: &str) -> Option<FieldId> {
-        self.index.find(&self.fields, name)
+        self.index.get(name).copied()
     }
     /// The aggregates offered under `metadata`.
     pub fn aggregates(&self) -> &[Aggregate] {
@@ -384,11 +292,6 @@ pub struct Field {
     pub(crate) name: String,
     pub(crate) column: String,
     pub(crate) ty: FieldType,
-    /// An enum's values, ready to be a filter's values: a copy of one costs
-    /// less than making it from the request's text.
-    pub(crate) enum_values: Box<[SmolStr]>,
-    /// The keys of `enum_values`, in the same order.
-    pub(crate) enum_keys: Box<[NameKey]>,
     pub(crate) sortable: bool,
     pub(crate) filter_ops: OpSet,
     pub(crate) nulls: NullsOrder,
@@ -396,15 +299,6 @@ pub struct Field {
 }
 
 impl Field {
-    /// The value of this enum field that `text` is, ready to be a filter's
-    /// value (`None`: not one of them, or not an enum).
-    #[inline]
-    pub(crate) fn enum_value(&self, text: &str) -> Option<&SmolStr> {
-        let key = NameKey::of(text);
-        (self.enum_keys.iter().zip(self.enum_values.iter()))
-            .find(|&(k, v)| *k == key && (key.len <= NameKey::WHOLE || v.as_str() == text))
-            .map(|(_, v)| v)
-    }
     /// The API name (`customer`).
     pub fn name(&self) -> &str {
         &self.name
@@ -556,11 +450,6 @@ impl FilterOp {
         }
     }
 
-    /// The operator called `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.as_str() == name)
-    }
-
     /// How many values the operator takes: `(min, max)`.
     pub const fn arity(self) -> (usize, Option<usize>) {
         match self {
@@ -577,6 +466,23 @@ impl FilterOp {
 
     const fn bit(self) -> u16 {
         1 << (self as u16)
+    }
+}
+
+/// The operator called `name` (`"starts_with"`).
+///
+/// ```
+/// use listquery::FilterOp;
+/// assert_eq!("starts_with".parse(), Ok(FilterOp::StartsWith));
+/// assert!("like".parse::<FilterOp>().is_err());
+/// ```
+impl std::str::FromStr for FilterOp {
+    type Err = crate::error::UnknownName;
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|op| op.as_str() == name)
+            .ok_or_else(|| crate::error::UnknownName(name.to_owned()))
     }
 }
 
@@ -739,31 +645,4 @@ pub enum SchemaError {
         /// What is wrong.
         problem: String,
     },
-}
-
-#[cfg(test)]
-mod tests {
-    use super::NameKey;
-
-    /// Up to 16 bytes a key is its name: names that differ in any one byte,
-    /// or in length, have different keys, at every length around the word
-    /// sizes; longer names that differ only inside share theirs.
-    #[test]
-    fn a_short_name_is_its_key() {
-        for len in 0..=16 {
-            let a: String = (0..len)
-                .map(|i| char::from(b'a' + (i % 26) as u8))
-                .collect();
-            assert_eq!(NameKey::of(&a), NameKey::of(&a.clone()), "{len}");
-            for at in 0..len {
-                let mut b = a.clone().into_bytes();
-                b[at] ^= 1;
-                let b = String::from_utf8(b).unwrap();
-                assert_ne!(NameKey::of(&a), NameKey::of(&b), "{len} {at}");
-            }
-            assert_ne!(NameKey::of(&a), NameKey::of(&format!("{a}x")), "{len}");
-        }
-        let long = |middle: &str| format!("12345678{middle}abcdefgh");
-        assert_eq!(NameKey::of(&long("x")), NameKey::of(&long("y")));
-    }
 }

@@ -546,7 +546,7 @@ impl ShapeKey {
     fn new(query: &ListQuery, base: &BaseStatement) -> Self {
         let mut shape = Vec::with_capacity(3 * (query.filters().len() + query.sort().len()) + 3);
         for filter in query.filters() {
-            let count = match (filter.op, filter.values.as_slice()) {
+            let count = match (filter.op, &filter.values[..]) {
                 // `null=true` is `IS NULL`, `null=false` `IS NOT NULL`: text, not values.
                 (FilterOp::Null, [Value::Boolean(is_null)]) => u32::from(*is_null),
                 (_, values) => u32::try_from(values.len()).unwrap_or(u32::MAX),

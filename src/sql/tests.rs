@@ -11,8 +11,7 @@ use super::{Dialect, ListSql, SqlError};
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldIndex, FieldType, FilterOp, NullsOrder, OpSet,
-    Resource,
+    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, NullsOrder, OpSet, Resource,
 };
 use crate::validate::{Filter, ListQuery, Pagination, SortKey, SortOrigin, Value};
 
@@ -21,8 +20,6 @@ fn field(name: &str, column: &str, ty: FieldType, nulls: NullsOrder, scale: Opti
         name: name.into(),
         column: column.into(),
         ty,
-        enum_values: Box::default(),
-        enum_keys: Box::default(),
         sortable: true,
         filter_ops: OpSet::of(&FilterOp::ALL),
         nulls,
@@ -72,9 +69,11 @@ fn invoices(limits: Limits) -> Arc<Resource> {
         ],
         limits,
         params: ParamNames::default(),
-        index: FieldIndex::default(),
+        index: Default::default(),
     };
-    resource.index = FieldIndex::new(&resource.fields);
+    resource.index = (resource.fields.iter().enumerate())
+        .map(|(i, f)| (f.name.clone(), FieldId(i as u32)))
+        .collect();
     Arc::new(resource)
 }
 
@@ -100,7 +99,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
         pagination,
         metadata: true,
         params: smallvec::SmallVec::new(),
-        extra: None,
+        extra: Vec::new(),
     }
 }
 
