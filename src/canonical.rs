@@ -61,7 +61,8 @@ impl ListQuery {
     /// # let r = Resource::builder("customers", "customers")
     /// #     .field("id", FieldType::Integer, |f| f.sortable())
     /// #     .field("name", FieldType::String, |f| f.sortable().filter(&[FilterOp::Eq]))
-    /// #     .build().unwrap().into();
+    /// #     .build().unwrap();
+    /// # let r = std::sync::Arc::new(r);
     /// let q = ListQuery::parse("sort=-name&filter%5Bname%5D=%22Smith%2C+J%22,Doe&page=2",
     ///     &r, RequestOptions::default()).unwrap();
     /// assert_eq!(q.to_pairs(), [

@@ -99,8 +99,8 @@ pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, P
 pub use parse::{ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, MAX_FIELDS,
-    NullsOrder, OpSet, Resource, Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, IntoResource,
+    MAX_FIELDS, NullsOrder, OpSet, Resource, Schema, SchemaError,
 };
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{

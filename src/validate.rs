@@ -16,8 +16,8 @@ use smol_str::SmolStr;
 
 use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
-use crate::parse::{self, Param, ParamKind, ParseConfig, SortDirection, SortItem, ValueItem};
-use crate::schema::{Field, FieldId, FieldType, FilterOp, NullsOrder, Resource};
+use crate::parse::{self, Param, ParamKind, ParseConfig, SortDirection, SortItem};
+use crate::schema::{Field, FieldId, FieldType, FilterOp, IntoResource, NullsOrder, Resource};
 
 /// Who is asking, for the pagination default (SPEC §4). listquery does no
 /// authentication: the app maps its own user to a role, or passes the default
@@ -143,7 +143,7 @@ impl serde::Serialize for Value {
 /// `&str` or `String` with `.into()`, cheap to clone (short texts are kept
 /// inline, so a typical filter value allocates nothing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(SmolStr);
+pub struct Text(pub(crate) SmolStr);
 
 impl Text {
     /// The text.
@@ -318,7 +318,7 @@ pub struct Pagination {
 ///     .field("id", FieldType::Integer, |f| f.sortable().filter(&[FilterOp::Eq, FilterOp::Gt]))
 ///     .build()
 ///     .unwrap();
-/// let q = ListQuery::parse("filter[id][gt]=7&page=2&filter[id]=9", &r.into(),
+/// let q = ListQuery::parse("filter[id][gt]=7&page=2&filter[id]=9", r,
 ///     RequestOptions::default()).unwrap();
 /// assert_eq!(q.params(), [ListParam::Filter(0), ListParam::Page, ListParam::Filter(1)]);
 /// for param in q.params() {
@@ -382,16 +382,17 @@ impl ListQuery {
     ///     })
     ///     .build()
     ///     .unwrap();
-    /// let q = ListQuery::parse("filter[status]=paid,sent&page=2", &invoices.into(),
+    /// let q = ListQuery::parse("filter[status]=paid,sent&page=2", invoices,
     ///     RequestOptions::for_role(Role::Admin)).unwrap();
     /// assert_eq!(q.filters().len(), 1);
     /// assert_eq!(q.pagination().unwrap().offset, 15);
     /// ```
     pub fn parse(
         raw: &str,
-        resource: &Arc<Resource>,
+        resource: impl IntoResource,
         options: RequestOptions,
     ) -> Result<ListQuery, QueryErrors> {
+        let resource = &resource.into_resource();
         let config = ParseConfig {
             names: resource.params(),
             limits: resource.limits(),
@@ -462,7 +463,8 @@ impl ListQuery {
     ///     tags: Vec<String>,
     /// }
     /// # let r = Resource::builder("notes", "notes")
-    /// #     .field("id", FieldType::Integer, |f| f.sortable()).build().unwrap().into();
+    /// #     .field("id", FieldType::Integer, |f| f.sortable()).build().unwrap();
+    /// # let r = std::sync::Arc::new(r);
     /// let query = ListQuery::parse("page=2&q=hello+world&tags%5B%5D=a&tags[]=b", &r,
     ///     RequestOptions::default()).unwrap();
     /// let app: AppParams = query.extra_params_as().unwrap();
@@ -627,9 +629,9 @@ fn typed_value(op: FilterOp, field: &Field, text: &str) -> Option<Value> {
     }
     match field.ty() {
         FieldType::String => Some(Value::String(text.into())),
-        FieldType::Enum(values) => (values.iter())
+        FieldType::Enum(_) => (field.enum_values.iter())
             .find(|v| v.as_str() == text)
-            .map(|v| Value::String(v.as_str().into())),
+            .map(|v| Value::String(Text(v.clone()))),
         FieldType::Integer => text.parse().ok().map(Value::Integer),
         FieldType::Decimal => parse_decimal(text).map(Value::Decimal),
         FieldType::Boolean => parse_boolean(text).map(Value::Boolean),
@@ -670,19 +672,25 @@ fn metadata_flag(value: &str) -> Option<bool> {
 /// is known: the error for a bad one depends on the others (the page range on
 /// the page size), and errors keep the order of SPEC §8.
 #[derive(Debug)]
-struct Sent<T> {
-    key: String,
-    value: String,
-    /// The value read, `None` when it is not one.
-    read: Option<T>,
+enum Sent<T> {
+    /// The value read.
+    Read(T),
+    /// Not a value of its kind: the parameter and the value as sent.
+    Invalid(String, String),
 }
 
 impl<T> Sent<T> {
     fn new(key: &str, value: &str, read: Option<T>) -> Self {
-        Self {
-            key: key.to_owned(),
-            value: value.to_owned(),
-            read,
+        match read {
+            Some(read) => Self::Read(read),
+            None => Self::Invalid(key.to_owned(), value.to_owned()),
+        }
+    }
+
+    fn read(&self) -> Option<&T> {
+        match self {
+            Self::Read(read) => Some(read),
+            Self::Invalid(..) => None,
         }
     }
 }
@@ -840,7 +848,7 @@ impl<'r> Validator<'r> {
         parameter: &str,
         field_name: &str,
         op_name: Option<&str>,
-        items: &[ValueItem<'_>],
+        items: &[Cow<'_, str>],
     ) -> bool {
         let resource = self.resource;
         let Some(id) = resource
@@ -881,11 +889,11 @@ impl<'r> Validator<'r> {
         }
         let mut values = ValueList::default();
         for item in items {
-            match typed_value(op, field, &item.text) {
+            match typed_value(op, field, item) {
                 Some(value) => values.0.push(value),
                 None => self.fail(ValidationError::InvalidValue {
                     parameter: parameter.to_owned(),
-                    value: item.text.clone().into_owned(),
+                    value: item.clone().into_owned(),
                     expected: if op == FilterOp::Null {
                         "true or false".to_owned()
                     } else {
@@ -915,12 +923,12 @@ impl<'r> Validator<'r> {
         let max_offset = resource.limits().max_offset;
         let size = match &per_page {
             None => Some(resource.per_page()),
-            Some(sent) => sent.read,
+            Some(sent) => sent.read().copied(),
         };
         let page_number = match page {
             None => Some(1),
-            Some(Sent { read: Some(n), .. }) => Some(n),
-            Some(Sent { key, value, .. }) => {
+            Some(Sent::Read(n)) => Some(n),
+            Some(Sent::Invalid(key, value)) => {
                 // The last page whose offset is within `max_offset`.
                 let per_page = size.unwrap_or(resource.per_page()).max(1);
                 self.fail(ValidationError::InvalidPage {
@@ -931,12 +939,7 @@ impl<'r> Validator<'r> {
                 None
             }
         };
-        if let Some(Sent {
-            key,
-            value,
-            read: None,
-        }) = per_page
-        {
+        if let Some(Sent::Invalid(key, value)) = per_page {
             self.fail(ValidationError::InvalidPerPage {
                 parameter: key,
                 value,
@@ -967,14 +970,9 @@ impl<'r> Validator<'r> {
 
     fn metadata(&mut self, paginated: bool) -> bool {
         let asked = match self.metadata.take() {
-            None
-            | Some(Sent {
-                read: Some(false), ..
-            }) => return false,
-            Some(Sent {
-                read: Some(true), ..
-            }) => true,
-            Some(Sent { key, value, .. }) => {
+            None | Some(Sent::Read(false)) => return false,
+            Some(Sent::Read(true)) => true,
+            Some(Sent::Invalid(key, value)) => {
                 self.fail(ValidationError::InvalidValue {
                     parameter: key,
                     value,

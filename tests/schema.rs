@@ -173,10 +173,7 @@ fn builder_and_file_give_the_same_resource() {
         .aggregate("orders", AggregateFn::Count, None)
         .aggregate("biggest", AggregateFn::Max, Some("total"))
         .limits(Limits::new().max_sort_keys(2))
-        .params(ParamNames {
-            per_page: "limit".into(),
-            ..ParamNames::default()
-        })
+        .params(ParamNames::default().per_page("limit"))
         .build()
         .unwrap();
     assert_eq!(file.resource("orders").unwrap().as_ref(), &built);
@@ -720,10 +717,7 @@ fn builder_reports_the_same_mistakes() {
 
     let err = Resource::builder("customers", "customers")
         .field("id", FieldType::Integer, |f| f)
-        .params(ParamNames {
-            cursor: "page".into(),
-            ..ParamNames::default()
-        })
+        .params(ParamNames::default().cursor("page"))
         .build()
         .unwrap_err();
     assert!(

@@ -17,7 +17,7 @@ pub(crate) fn decode_into<'s>(
     buf: &'s mut Vec<u8>,
 ) -> Result<&'s str, (usize, EncodingProblem)> {
     let bytes = raw.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| needs_decoding(b)) else {
+    let Some(first) = bytes.iter().position(|&b| byte_needs_decoding(b)) else {
         return Ok(raw);
     };
     buf.clear();
@@ -49,9 +49,16 @@ pub(crate) fn decode_into<'s>(
     }
 }
 
+/// Whether any byte of `raw` [`byte_needs_decoding`]. A fold, not `any`:
+/// without an early exit the compiler checks many bytes at a time.
+pub(crate) fn needs_decoding(raw: &str) -> bool {
+    raw.bytes()
+        .fold(false, |any, b| any | byte_needs_decoding(b))
+}
+
 /// Whether a raw byte makes a key or value go through decoding: `%`, `+`,
 /// and the control characters (which decoding reports).
-const fn needs_decoding(b: u8) -> bool {
+const fn byte_needs_decoding(b: u8) -> bool {
     b == b'%' || b == b'+' || is_control(b)
 }
 

@@ -172,17 +172,9 @@ pub(crate) fn sort_list(value: &str) -> Result<SortItems<'_>, (usize, SortProble
 
 // --------------------------------------------------------------- value list
 
-/// One item of a value list, unquoted and unescaped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ValueItem<'v> {
-    /// A bare item trimmed, or a quoted item's inside unescaped.
-    pub(crate) text: Cow<'v, str>,
-    /// Byte offset of the item (of its opening quote) in the decoded value.
-    pub(crate) offset: usize,
-}
-
-/// The items of a value list; most filters have a few.
-pub(crate) type ValueItems<'v> = SmallVec<[ValueItem<'v>; 8]>;
+/// The items of a value list, each a bare item trimmed or a quoted item's
+/// inside unescaped; most filters have a few.
+pub(crate) type ValueItems<'v> = SmallVec<[Cow<'v, str>; 4]>;
 
 /// The spaces around an item.
 fn spaces<P>(input: &str) -> Res<'_, &str, P> {
@@ -227,8 +219,8 @@ fn unescape(body: &str) -> Cow<'_, str> {
     Cow::Owned(text)
 }
 
-/// `item = quoted | bare`, with spaces around it, at `input` in the list `value`.
-fn item<'v>(value: &'v str, input: &'v str) -> Res<'v, ValueItem<'v>, ValueProblem> {
+/// `item = quoted | bare`, with spaces around it.
+fn item(input: &str) -> Res<'_, Cow<'_, str>, ValueProblem> {
     let (start, _) = spaces(input)?;
     let (rest, text) = alt((quoted, bare)).parse(start).map_err(|e| match e {
         // Neither a quote nor a character of a bare item: the item is empty.
@@ -239,8 +231,7 @@ fn item<'v>(value: &'v str, input: &'v str) -> Res<'v, ValueItem<'v>, ValueProbl
         failure => failure,
     })?;
     let (rest, _) = spaces(rest)?;
-    let offset = offset(value, start);
-    Ok((rest, ValueItem { text, offset }))
+    Ok((rest, text))
 }
 
 /// `list = item ("," item)*`, on a decoded filter value.
@@ -249,7 +240,6 @@ fn item<'v>(value: &'v str, input: &'v str) -> Res<'v, ValueItem<'v>, ValueProbl
 /// everything between the quotes, with `\"` and `\\` unescaped. On error,
 /// gives the byte offset of the problem in `value` and what it is.
 pub(crate) fn value_list(value: &str) -> Result<ValueItems<'_>, (usize, ValueProblem)> {
-    let item = |input| item(value, input);
     let list = (item, many(0.., preceded(char(','), cut(item))));
     // An item ends at a comma or the end: anything else is a stray quote
     // (inside a bare item, or after a closing one).
@@ -266,7 +256,7 @@ mod tests {
 
     fn texts(v: &str) -> Vec<String> {
         let items = value_list(v).unwrap();
-        items.into_iter().map(|i| i.text.into_owned()).collect()
+        items.into_iter().map(Cow::into_owned).collect()
     }
 
     fn error(v: &str) -> (usize, ValueProblem) {
@@ -281,10 +271,6 @@ mod tests {
         assert_eq!(texts(r#" "a\"b\\c" ,x"#), [r#"a"b\c"#, "x"]);
         assert_eq!(texts(r#""""#), [""]);
         assert_eq!(texts(r#"" lead""#), [" lead"]);
-        let offsets: Vec<_> = (value_list(r#"a, "b",c"#).unwrap().iter())
-            .map(|i| i.offset)
-            .collect();
-        assert_eq!(offsets, [0, 3, 7]);
     }
 
     #[test]

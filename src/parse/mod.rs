@@ -31,14 +31,22 @@ mod query;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use grammar::{SortItem, ValueItem, sort_list};
+pub(crate) use grammar::{SortItem, sort_list};
 pub(crate) use query::{Param, ParamKind, scan_query};
 
 use crate::limits::Limits;
 
-/// The names of the recognised query parameters; each is configurable per resource.
+/// The names of the recognised query parameters; each is configurable per
+/// resource (schema table `parameters`).
+///
+/// ```
+/// use listquery::ParamNames;
+/// let names = ParamNames::default().per_page("limit");
+/// assert_eq!((names.page.as_str(), names.per_page.as_str()), ("page", "limit"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ParamNames {
     /// Sort list (default `sort`).
     pub sort: String,
@@ -64,6 +72,39 @@ impl Default for ParamNames {
             metadata: "metadata".into(),
             cursor: "cursor".into(),
         }
+    }
+}
+
+impl ParamNames {
+    /// Sets [`ParamNames::sort`].
+    pub fn sort(mut self, name: impl Into<String>) -> Self {
+        self.sort = name.into();
+        self
+    }
+    /// Sets [`ParamNames::filter`].
+    pub fn filter(mut self, name: impl Into<String>) -> Self {
+        self.filter = name.into();
+        self
+    }
+    /// Sets [`ParamNames::page`].
+    pub fn page(mut self, name: impl Into<String>) -> Self {
+        self.page = name.into();
+        self
+    }
+    /// Sets [`ParamNames::per_page`].
+    pub fn per_page(mut self, name: impl Into<String>) -> Self {
+        self.per_page = name.into();
+        self
+    }
+    /// Sets [`ParamNames::metadata`].
+    pub fn metadata(mut self, name: impl Into<String>) -> Self {
+        self.metadata = name.into();
+        self
+    }
+    /// Sets [`ParamNames::cursor`].
+    pub fn cursor(mut self, name: impl Into<String>) -> Self {
+        self.cursor = name.into();
+        self
     }
 }
 

@@ -1,5 +1,7 @@
 //! Building a [`Resource`] in Rust.
 
+use smol_str::SmolStr;
+
 use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, sort_list};
@@ -251,6 +253,10 @@ impl ResourceBuilder {
                 name: f.name.clone(),
                 column: f.column.clone().unwrap_or_else(|| f.name.clone()),
                 ty: f.ty.clone(),
+                enum_values: match &f.ty {
+                    FieldType::Enum(values) => values.iter().map(SmolStr::new).collect(),
+                    _ => Box::default(),
+                },
                 sortable: f.sortable,
                 filter_ops: f.ops,
                 nulls: f.nulls,

@@ -9,12 +9,14 @@
 mod builder;
 mod file;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 pub use builder::{FieldBuilder, ResourceBuilder};
 
@@ -166,6 +168,32 @@ impl Schema {
     }
 }
 
+/// What [`crate::ListQuery::parse`] takes as its resource: the
+/// `&Arc<Resource>` that [`Schema::resource`] gives, an `Arc<Resource>`, or a
+/// `Resource` (put in an `Arc` on the way in).
+pub trait IntoResource {
+    /// The resource, shared.
+    fn into_resource(self) -> Arc<Resource>;
+}
+
+impl IntoResource for &Arc<Resource> {
+    fn into_resource(self) -> Arc<Resource> {
+        Arc::clone(self)
+    }
+}
+
+impl IntoResource for Arc<Resource> {
+    fn into_resource(self) -> Arc<Resource> {
+        self
+    }
+}
+
+impl IntoResource for Resource {
+    fn into_resource(self) -> Arc<Resource> {
+        Arc::new(self)
+    }
+}
+
 /// Index of a field in its [`Resource`]; cheap to copy and compare. Four
 /// bytes: a resource has at most [`MAX_FIELDS`] fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,8 +229,8 @@ pub struct Resource {
     pub(crate) per_page: u64,
     pub(crate) max_per_page: u64,
     pub(crate) fields: Vec<Field>,
-    /// `fields` by name.
-    pub(crate) index: HashMap<String, FieldId>,
+    /// `fields` by name (the keys are the schema's, so a fast hash is safe).
+    pub(crate) index: FxHashMap<String, FieldId>,
     pub(crate) aggregates: Vec<Aggregate>,
     pub(crate) limits: Limits,
     pub(crate) params: ParamNames,
@@ -292,6 +320,8 @@ pub struct Field {
     pub(crate) name: String,
     pub(crate) column: String,
     pub(crate) ty: FieldType,
+    /// An enum's values, made once: a filter's value is a copy of one.
+    pub(crate) enum_values: Box<[SmolStr]>,
     pub(crate) sortable: bool,
     pub(crate) filter_ops: OpSet,
     pub(crate) nulls: NullsOrder,

@@ -20,6 +20,7 @@ fn field(name: &str, column: &str, ty: FieldType, nulls: NullsOrder, scale: Opti
         name: name.into(),
         column: column.into(),
         ty,
+        enum_values: Box::default(),
         sortable: true,
         filter_ops: OpSet::of(&FilterOp::ALL),
         nulls,
