@@ -26,22 +26,6 @@ pub enum SqlError {
         /// The resource's `max_unpaginated_rows`.
         max: u64,
     },
-    /// A schema column is not a plain (optionally `table.`-qualified) SQL identifier.
-    #[error("field '{field}': column {column:?} is not an identifier like name or table.name")]
-    InvalidColumn {
-        /// The field.
-        field: String,
-        /// The column as written in the schema.
-        column: String,
-    },
-    /// An aggregate the SQL layer cannot compute exactly (e.g. `sum` of a string field).
-    #[error("aggregate '{aggregate}': {problem}")]
-    UnsupportedAggregate {
-        /// The aggregate's name.
-        aggregate: String,
-        /// Why.
-        problem: String,
-    },
     /// A filter whose values do not fit its operator. Never happens for a
     /// [`ListQuery`](crate::ListQuery) made by [`ListQuery::parse`](crate::ListQuery::parse).
     #[error("filter on '{field}' with '{op}' has values the operator cannot take")]

@@ -171,8 +171,7 @@ impl<'q> ListSql<'q> {
     ///
     /// [`SqlError::BoundValues`] when the statement would bind more than
     /// `max_bound_values` values (your own included); the statement is then
-    /// unusable. [`SqlError::InvalidColumn`] when the schema's column is not an
-    /// identifier.
+    /// unusable.
     pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
         match self.query.pagination() {
             Some(page) => {
@@ -182,7 +181,7 @@ impl<'q> ListSql<'q> {
                 select.limit(self.row_limit()).reset_offset();
             }
         }
-        self.apply_sort(select)?;
+        self.apply_sort(select);
         // Your statement's values (LIMIT/OFFSET included) are counted by a walk
         // before the filters go in; the filters' are known without one.
         let before = count_values(self.dialect, select);
@@ -199,10 +198,10 @@ impl<'q> ListSql<'q> {
     }
 
     /// Only the sort, appended to `select`'s ORDER BY, NULL placement explicit.
-    pub fn apply_sort(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+    pub fn apply_sort(&self, select: &mut SelectStatement) {
         let resource = self.query.resource();
         for key in self.query.sort() {
-            let column = column_expr(resource.field(key.field))?;
+            let column = column_expr(resource.field(key.field));
             let order = match key.direction {
                 SortDirection::Asc => Order::Asc,
                 SortDirection::Desc => Order::Desc,
@@ -213,7 +212,6 @@ impl<'q> ListSql<'q> {
             };
             select.order_by_expr_with_nulls(column, order, nulls);
         }
-        Ok(())
     }
 
     /// The LIMIT of the select statement: the page size, or
@@ -302,7 +300,7 @@ impl<'q> ListSql<'q> {
 
     fn filter_condition(&self, filter: &Filter) -> Result<Condition, SqlError> {
         let field = self.query.resource().field(filter.field);
-        let column = column_expr(field)?;
+        let column = column_expr(field);
         let malformed = || SqlError::MalformedFilter {
             field: field.name().to_owned(),
             op: filter.op.as_str(),
@@ -429,29 +427,13 @@ pub fn bind_value(value: &Value) -> sea_query::Value {
     }
 }
 
-/// The column of a field as an expression: `name` or `table.name`, each part a
-/// plain identifier (quoted by sea-query).
-pub(crate) fn column_expr(field: &Field) -> Result<Expr, SqlError> {
-    let column = field.column();
-    let mut parts = column.split('.');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(name), None, None) if is_identifier(name) => Ok(Expr::col(Alias::new(name))),
-        (Some(table), Some(name), None) if is_identifier(table) && is_identifier(name) => {
-            Ok(Expr::col((Alias::new(table), Alias::new(name))))
-        }
-        _ => Err(SqlError::InvalidColumn {
-            field: field.name().to_owned(),
-            column: column.to_owned(),
-        }),
+/// The column of a field as an expression: `name` or `table.name`, each part
+/// quoted by sea-query. The schema checked that both parts are identifiers.
+pub(crate) fn column_expr(field: &Field) -> Expr {
+    match field.column().split_once('.') {
+        Some((table, name)) => Expr::col((Alias::new(table), Alias::new(name))),
+        None => Expr::col(Alias::new(field.column())),
     }
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
