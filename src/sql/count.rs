@@ -145,9 +145,7 @@ impl ListSql<'_> {
                 aggregates.push(plan);
             }
         }
-        let before = super::count_values(self.dialect, &statement);
-        self.apply_filters(&mut statement)?;
-        self.check_bound_values(&statement, before)?;
+        self.apply_filters_checked(&mut statement)?;
         Ok(CountQuery {
             dialect: self.dialect,
             statement,

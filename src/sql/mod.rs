@@ -182,11 +182,7 @@ impl<'q> ListSql<'q> {
             }
         }
         self.apply_sort(select);
-        // Your statement's values (LIMIT/OFFSET included) are counted by a walk
-        // before the filters go in; the filters' are known without one.
-        let before = count_values(self.dialect, select);
-        self.apply_filters(select)?;
-        self.check_bound_values(select, before)
+        self.apply_filters_checked(select)
     }
 
     /// Only the filters, AND'ed onto `select`'s conditions.
@@ -270,27 +266,25 @@ impl<'q> ListSql<'q> {
         self.query.resource().limits().max_unpaginated_rows
     }
 
-    /// The values the request's filters bind: one per value, none for `null`.
-    fn filter_value_count(&self) -> usize {
-        self.query
-            .filters()
-            .iter()
-            .filter(|f| f.op != FilterOp::Null)
-            .map(|f| f.values.len())
-            .sum()
+    /// The filters AND'ed onto `statement`, then `max_bound_values` checked.
+    /// The statement's own values are counted by a walk before the filters go
+    /// in; the filters' come from [`ListQuery::filter_value_count`].
+    fn apply_filters_checked(&self, statement: &mut SelectStatement) -> Result<(), SqlError> {
+        let own = count_values(self.dialect, statement);
+        self.apply_filters(statement)?;
+        debug_assert_eq!(
+            own + self.query.filter_value_count(),
+            count_values(self.dialect, statement)
+        );
+        self.check_bound_values(own)
     }
 
-    /// Checks the values `statement` binds: `before` counted before the
-    /// filters were applied, plus the filters' own (a second walk of the whole
-    /// statement cloned every value and cost a third of building it).
-    fn check_bound_values(
-        &self,
-        statement: &impl QueryStatementWriter,
-        before: usize,
-    ) -> Result<(), SqlError> {
+    /// `Err(SqlError::BoundValues)` when a statement binding `own` values of
+    /// its own (the base's, LIMIT and OFFSET) plus the filters' is over
+    /// `max_bound_values`.
+    fn check_bound_values(&self, own: usize) -> Result<(), SqlError> {
         let max = self.query.resource().limits().max_bound_values;
-        let actual = before + self.filter_value_count();
-        debug_assert_eq!(actual, count_values(self.dialect, statement));
+        let actual = own + self.query.filter_value_count();
         if actual > max {
             Err(SqlError::BoundValues { max, actual })
         } else {
@@ -338,8 +332,7 @@ impl<'q> ListSql<'q> {
     }
 }
 
-/// The number of values `statement` binds, without building its text (the
-/// check ran a full render before, which made every statement cost two).
+/// The number of values `statement` binds, without building its text.
 fn count_values(dialect: Dialect, statement: &impl QueryStatementWriter) -> usize {
     let mut counter = ValueCounter(0);
     match dialect {
