@@ -99,7 +99,8 @@ impl BaseStatement {
         }
     }
 
-    /// `SELECT * FROM <table>` of `resource`, like [`ListSql::base`].
+    /// The default base: `SELECT * FROM <table>` of `resource`. Pass
+    /// [`BaseStatement::statement`] to [`ListSql`]'s builders.
     pub fn for_resource(resource: &Resource, dialect: Dialect) -> Self {
         let statement = Query::select()
             .column(Asterisk)

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_query::{Asterisk, Cond, Expr, ExprTrait, Query};
 
-use super::{Dialect, ListSql, SqlError};
+use super::{BaseStatement, Dialect, ListSql, SqlError};
 use crate::limits::Limits;
 use crate::parse::SortDirection;
 use crate::schema::{AggregateFn, FieldId, FieldType, FilterOp, NullsOrder, Resource};
@@ -123,7 +123,8 @@ fn every_operator_on_postgres() {
     for (filter, expected) in cases {
         let q = query(vec![filter], None);
         let sql = ListSql::new(&q, Dialect::Postgres);
-        let (text, _) = sql.build(sql.count(&sql.base()).unwrap().statement());
+        let base = BaseStatement::for_resource(q.resource(), Dialect::Postgres);
+        let (text, _) = sql.build(sql.count(base.statement()).unwrap().statement());
         let where_clause = text.split(" WHERE ").nth(1).unwrap();
         assert_eq!(where_clause, expected);
     }
@@ -175,11 +176,12 @@ fn bound_values_over_the_limit_are_an_error() {
         }),
     );
     let sql = ListSql::new(&q, Dialect::Mysql);
-    let err = sql.select(&sql.base()).unwrap_err();
+    let base = BaseStatement::for_resource(q.resource(), Dialect::Mysql);
+    let err = sql.select(base.statement()).unwrap_err();
     assert_eq!(err, SqlError::BoundValues { max: 6, actual: 8 });
     assert_eq!(err.code(), Some(crate::ErrorCode::LimitExceeded));
     // The count statement binds no LIMIT/OFFSET and fits.
-    assert!(sql.count(&sql.base()).is_ok());
+    assert!(sql.count(base.statement()).is_ok());
 }
 
 #[test]
