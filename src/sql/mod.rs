@@ -97,9 +97,13 @@
 //!
 //! # Unpaginated lists
 //!
-//! Without a page the statement fetches `max_unpaginated_rows + 1` rows; if you
-//! get more than the cap ([`ListSql::check_row_count`]) answer `too_many_rows`
-//! instead of cutting the list.
+//! Without a page the statement fetches `max_unpaginated_rows + 1` rows
+//! ([`ListSql::row_limit`]); if you get more than the cap, answer
+//! `too_many_rows` instead of cutting the list: [`ListResponse::new`] does, or
+//! call [`check_row_count`] yourself.
+//!
+//! [`ListResponse::new`]: crate::page::ListResponse::new
+//! [`check_row_count`]: crate::page::check_row_count
 
 mod cache;
 mod count;
@@ -216,44 +220,6 @@ impl<'q> ListSql<'q> {
         match self.query.pagination() {
             Some(page) => page.per_page,
             None => self.max_unpaginated_rows().saturating_add(1),
-        }
-    }
-
-    /// Whether `rows` fetched by an unpaginated statement exceed
-    /// `max_unpaginated_rows` (always `false` for a page).
-    pub fn exceeds_row_cap(&self, rows: usize) -> bool {
-        self.query.pagination().is_none()
-            && u64::try_from(rows).map_or(true, |n| n > self.max_unpaginated_rows())
-    }
-
-    /// `Err(SqlError::TooManyRows)` when [`ListSql::exceeds_row_cap`]: answer the
-    /// client with it rather than sending a cut-off list.
-    ///
-    /// ```
-    /// # use listquery::sql::{Dialect, ListSql, SqlError};
-    /// # use listquery::{ListQuery, RequestOptions, Role, Schema};
-    /// # let schema = Schema::from_toml_str(r#"
-    /// #     [resources.customers]
-    /// #     table = "customers"
-    /// #     [resources.customers.fields]
-    /// #     id = { type = "integer", sort = true }
-    /// #     [resources.customers.limits]
-    /// #     max_unpaginated_rows = 2
-    /// # "#).unwrap();
-    /// let query = ListQuery::parse("", schema.resource("customers").unwrap(),
-    ///     RequestOptions::for_role(Role::Agent)).unwrap();
-    /// let sql = ListSql::new(&query, Dialect::Sqlite);
-    /// assert_eq!(sql.row_limit(), 3);
-    /// assert!(sql.check_row_count(2).is_ok());
-    /// assert_eq!(sql.check_row_count(3), Err(SqlError::TooManyRows { max: 2 }));
-    /// ```
-    pub fn check_row_count(&self, rows: usize) -> Result<(), SqlError> {
-        if self.exceeds_row_cap(rows) {
-            Err(SqlError::TooManyRows {
-                max: self.max_unpaginated_rows(),
-            })
-        } else {
-            Ok(())
         }
     }
 
