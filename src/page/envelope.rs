@@ -7,6 +7,7 @@ use serde::ser::SerializeMap;
 use crate::page::links::page_links;
 use crate::page::{LinkOptions, PageError, PageLink, PageUrls};
 use crate::schema::AggregateValue;
+use crate::sql::CountResult;
 use crate::validate::{ListQuery, Pagination};
 
 /// Laravel's `LengthAwarePaginator::toArray()`, field for field and in its
@@ -162,7 +163,8 @@ impl Serialize for Metadata {
 
 /// What the count statement returned for a paginated request: the total and,
 /// when metadata was asked for, the aggregate values (by name, as the SQL
-/// layer reads them back).
+/// layer reads them back). The SQL layer's [`CountResult`] converts into it
+/// with `From`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageTotals {
     /// Rows matching the filters.
@@ -186,6 +188,15 @@ impl PageTotals {
     ) -> Self {
         self.aggregates = values.into_iter().map(|(n, v)| (n.into(), v)).collect();
         self
+    }
+}
+
+impl From<CountResult> for PageTotals {
+    fn from(result: CountResult) -> Self {
+        Self {
+            total: result.total,
+            aggregates: result.aggregates,
+        }
     }
 }
 
