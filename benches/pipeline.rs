@@ -300,8 +300,12 @@ impl<'r> Input<'r> {
     }
 
     fn uncached(query: &ListQuery) -> impl Sized {
+        // The caller's own base, built per request as the hand-rolled pipeline does.
+        let base = Query::select()
+            .column(Asterisk)
+            .from(Alias::new(query.resource().table()))
+            .to_owned();
         let sql = ListSql::new(query, DIALECT);
-        let base = sql.base();
         let select = sql.build(&sql.select(&base).unwrap());
         let count = sql.count(&base).unwrap().build();
         (select, count)

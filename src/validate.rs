@@ -1098,7 +1098,7 @@ mod tests {
     #[test]
     fn empty_pairs_are_skipped() {
         let raw = format!("{}page=2{}", "&".repeat(4000), "&".repeat(4000));
-        let query = ListQuery::parse(&raw, &notes(), RequestOptions::default());
+        let query = ListQuery::parse(&raw, notes(), RequestOptions::default());
         let query = query.unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(query.pagination().map(|p| p.page), Some(2));
         assert_eq!(query.params(), [ListParam::Page]);

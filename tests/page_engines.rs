@@ -11,7 +11,7 @@
 mod support;
 
 use listquery::page::{ListResponse, PageOptions, PageTotals};
-use listquery::{AggregateValue, CountResult, ListQuery, ListSql, RequestOptions, Role};
+use listquery::{AggregateValue, ListQuery, ListSql, RequestOptions, Role};
 use sea_query::{Alias, Query};
 use serde_json::{Value, json};
 use support::db::{Conn, Engine, count_row, ids, with_engines};
@@ -33,15 +33,9 @@ fn envelope(engine: Engine, conn: &mut Conn, query: &ListQuery) -> (Value, Strin
     let (text, values) = sql.build(count.statement());
     // One statement gives the total and every aggregate.
     let (total, texts) = count_row(conn, &text, &values.0, count.columns().len());
-    let CountResult { total, aggregates } = count.decode(total, &texts).unwrap();
+    let totals = PageTotals::from(count.decode(total, &texts).unwrap());
     let options = PageOptions::new("https://api.example.com/invoices").unwrap();
-    let response = ListResponse::new(
-        query,
-        rows,
-        Some(PageTotals::new(total).with_aggregates(aggregates)),
-        &options,
-    )
-    .unwrap();
+    let response = ListResponse::new(query, rows, Some(totals), &options).unwrap();
     let statements = text.matches("SELECT").count();
     let text = serde_json::to_string(&response).unwrap();
     (serde_json::from_str(&text).unwrap(), text, statements)

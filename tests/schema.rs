@@ -333,10 +333,10 @@ const CASES: &[Case] = &[
         "scale is only for decimal fields",
     ),
     case(
-        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.amount = { type = \"decimal\", scale = 29 }",
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.amount = { type = \"decimal\", scale = 19 }",
         "invoices",
         Some("amount"),
-        "scale 29 is over 28",
+        "scale 19 is over 18: SQLite aggregates decimals exactly as 64-bit integers",
     ),
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.due_on = { type = \"date\", nulls = \"middle\" }",
@@ -448,7 +448,19 @@ const CASES: &[Case] = &[
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.paid = { type = \"boolean\" }\naggregates.any_paid = { function = \"max\", field = \"paid\" }",
         "invoices",
         Some("paid"),
-        "max needs a field that is not boolean",
+        "max needs an integer or decimal field, not a boolean field",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.due_on = { type = \"date\" }\naggregates.first_due = { function = \"min\", field = \"due_on\" }",
+        "invoices",
+        Some("due_on"),
+        "aggregate 'first_due': min needs an integer or decimal field, not a date field",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.number = { type = \"string\" }\naggregates.last_number = { function = \"max\", field = \"number\" }",
+        "invoices",
+        Some("number"),
+        "aggregate 'last_number': max needs an integer or decimal field, not a string field",
     ),
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\naggregates.total = { function = \"sum\" }",
@@ -579,8 +591,10 @@ fn valid_variations_load() {
     let ok = [
         // A qualified column (for a join), count without a field, filter = false, empty filter list.
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.customer = { type = \"string\", column = \"customers.name\", filter = false }\nfields.n = { type = \"string\", filter = [] }\naggregates.rows = { function = \"count\" }",
-        // A schema-qualified table, min over a date, an empty default_sort (no sort).
-        "[resources.invoices]\ntable = \"billing.invoices\"\ndefault_sort = \"\"\nfields.id = { type = \"integer\" }\nfields.due_on = { type = \"date\" }\naggregates.first_due = { function = \"min\", field = \"due_on\" }",
+        // A schema-qualified table, count over a date, an empty default_sort (no sort).
+        "[resources.invoices]\ntable = \"billing.invoices\"\ndefault_sort = \"\"\nfields.id = { type = \"integer\" }\nfields.due_on = { type = \"date\" }\naggregates.with_due = { function = \"count\", field = \"due_on\" }",
+        // The largest scale.
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.amount = { type = \"decimal\", scale = 18 }\naggregates.total = { function = \"sum\", field = \"amount\" }",
         // max_offset 0 still serves page 1.
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nlimits.max_offset = 0",
     ];
@@ -713,6 +727,27 @@ fn builder_reports_the_same_mistakes() {
     assert!(
         err.to_string()
             .starts_with("resource 'customers': aggregate 'total': avg needs a field")
+    );
+
+    let err = Resource::builder("customers", "customers")
+        .field("id", FieldType::Integer, |f| f)
+        .field("joined_on", FieldType::Date, |f| f)
+        .aggregate("first_joined", AggregateFn::Min, Some("joined_on"))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource 'customers', field 'joined_on': aggregate 'first_joined': min needs an integer or decimal field, not a date field"
+    );
+
+    let err = Resource::builder("customers", "customers")
+        .field("id", FieldType::Integer, |f| f)
+        .field("credit", FieldType::Decimal, |f| f.scale(19))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource 'customers', field 'credit': scale 19 is over 18: SQLite aggregates decimals exactly as 64-bit integers of 10^-scale units"
     );
 
     let err = Resource::builder("customers", "customers")

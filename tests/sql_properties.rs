@@ -9,7 +9,7 @@
 
 mod support;
 
-use listquery::sql::{Dialect, ListSql};
+use listquery::sql::{BaseStatement, Dialect, ListSql};
 use listquery::{ListQuery, RequestOptions, Role};
 use proptest::prelude::*;
 
@@ -128,9 +128,10 @@ proptest! {
         let (qa, qb) = (parse(&a), parse(&b));
         for dialect in Dialect::ALL {
             let (sa, sb) = (ListSql::new(&qa, dialect), ListSql::new(&qb, dialect));
-            let base = sa.base();
-            let select = |s: &ListSql<'_>| s.build(&s.select(&base).unwrap());
-            let count = |s: &ListSql<'_>| s.count(&base).unwrap().build();
+            let base = BaseStatement::for_resource(invoices, dialect);
+            let base = base.statement();
+            let select = |s: &ListSql<'_>| s.build(&s.select(base).unwrap());
+            let count = |s: &ListSql<'_>| s.count(base).unwrap().build();
             for ((text_a, values_a), (text_b, values_b)) in [(select(&sa), select(&sb)), (count(&sa), count(&sb))] {
                 prop_assert_eq!(&text_a, &text_b);
                 prop_assert_eq!(placeholders(dialect, &text_a), values_a.0.len(), "{}", text_a);

@@ -272,10 +272,10 @@ fn totals(
     let count = ListSql::new(query, Dialect::Sqlite)
         .count(base)
         .map_err(|e| sql_failure("count", &e))?;
-    let result = count
+    count
         .decode(total, texts)
-        .map_err(|e| internal("count row", &e))?;
-    Ok(PageTotals::new(result.total).with_aggregates(result.aggregates))
+        .map(PageTotals::from)
+        .map_err(|e| internal("count row", &e))
 }
 
 /// One list request: the caller and the validated query were extracted (401 and

@@ -106,19 +106,18 @@ fuzz_target!(|data: &[u8]| {
             let allowed = allowed_identifiers(resource);
             for dialect in Dialect::ALL {
                 let sql = ListSql::new(&query, dialect);
-                let base = sql.base();
+                let base = BaseStatement::for_resource(resource, dialect);
                 let select = sql
-                    .select(&base)
+                    .select(base.statement())
                     .unwrap_or_else(|e| panic!("{raw:?} validates but its SELECT fails: {e}"));
                 let count = sql
-                    .count(&base)
+                    .count(base.statement())
                     .unwrap_or_else(|e| panic!("{raw:?} validates but its COUNT fails: {e}"));
                 let (select_text, select_values) = sql.build(&select);
                 let (count_text, count_values) = count.build();
                 check(&select_text, select_values.0.len(), dialect, &allowed, &raw);
                 check(&count_text, count_values.0.len(), dialect, &allowed, &raw);
 
-                let base = BaseStatement::new(base, dialect);
                 let cached = cache().statements(&query, &base).unwrap_or_else(|e| {
                     panic!("{raw:?}: the cache fails where a build works: {e}")
                 });

@@ -167,9 +167,9 @@ fn sql_block(query: &ListQuery, dialect: Dialect) -> Result<serde_json::Value, O
         Dialect::Mysql => listquery::sql::Dialect::Mysql,
         Dialect::Sqlite => listquery::sql::Dialect::Sqlite,
     };
-    let sql = listquery::sql::ListSql::new(query, dialect);
-    let explained = sql
-        .explain(&sql.base())
+    let base = listquery::sql::BaseStatement::for_resource(query.resource(), dialect);
+    let explained = listquery::sql::ListSql::new(query, dialect)
+        .explain(base.statement())
         .map_err(|e| match e.to_json_api() {
             Some(body) => Outcome::QueryErrors(body.to_json()),
             None => Outcome::Failed(e.to_string()),

@@ -7,6 +7,7 @@ use serde::ser::SerializeMap;
 use crate::page::links::page_links;
 use crate::page::{LinkOptions, PageError, PageLink, PageUrls};
 use crate::schema::AggregateValue;
+use crate::sql::CountResult;
 use crate::validate::{ListQuery, Pagination};
 
 /// Laravel's `LengthAwarePaginator::toArray()`, field for field and in its
@@ -162,7 +163,8 @@ impl Serialize for Metadata {
 
 /// What the count statement returned for a paginated request: the total and,
 /// when metadata was asked for, the aggregate values (by name, as the SQL
-/// layer reads them back).
+/// layer reads them back). The SQL layer's [`CountResult`] converts into it
+/// with `From`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageTotals {
     /// Rows matching the filters.
@@ -186,6 +188,15 @@ impl PageTotals {
     ) -> Self {
         self.aggregates = values.into_iter().map(|(n, v)| (n.into(), v)).collect();
         self
+    }
+}
+
+impl From<CountResult> for PageTotals {
+    fn from(result: CountResult) -> Self {
+        Self {
+            total: result.total,
+            aggregates: result.aggregates,
+        }
     }
 }
 
@@ -278,8 +289,8 @@ impl<T> ListResponse<T> {
     /// - Unpaginated: `rows` is what the select returned with its limit of
     ///   `max_unpaginated_rows + 1`; `totals` is ignored. More than
     ///   `max_unpaginated_rows` rows is [`PageError::TooManyRows`] (send
-    ///   [`PageError::to_json_api`] to the client): rows are never cut off
-    ///   silently. Exactly the cap is a full answer.
+    ///   [`PageError::to_json_api`] to the client; see [`check_row_count`]):
+    ///   rows are never cut off silently. Exactly the cap is a full answer.
     ///
     /// ```
     /// use listquery::page::{ListResponse, PageOptions, PageTotals};
@@ -308,16 +319,7 @@ impl<T> ListResponse<T> {
         options: &PageOptions,
     ) -> Result<Self, PageError> {
         let Some(pagination) = query.pagination() else {
-            let max = query.resource().limits().max_unpaginated_rows;
-            let count = u64::try_from(rows.len()).unwrap_or(u64::MAX);
-            if count > max {
-                return Err(PageError::TooManyRows {
-                    max,
-                    page_parameter: query.resource().params().page.clone(),
-                    per_page_parameter: query.resource().params().per_page.clone(),
-                    max_per_page: query.resource().max_per_page(),
-                });
-            }
+            check_row_count(query, rows.len())?;
             return Ok(Self::All(rows));
         };
         let totals = totals.ok_or(PageError::MissingTotal)?;
@@ -331,6 +333,49 @@ impl<T> ListResponse<T> {
         }
         Ok(Self::Page(Box::new(envelope)))
     }
+}
+
+/// `Err(PageError::TooManyRows)` when an unpaginated `query` fetched more than
+/// `max_unpaginated_rows` rows (its select fetches one more than the cap, see
+/// [`ListSql::row_limit`](crate::sql::ListSql::row_limit)); always `Ok` for a
+/// page. [`ListResponse::new`] checks this itself; call it when you answer
+/// with your own envelope.
+///
+/// ```
+/// use listquery::page::{PageError, check_row_count};
+/// use listquery::sql::{Dialect, ListSql};
+/// use listquery::{ListQuery, RequestOptions, Role, Schema};
+/// let schema = Schema::from_toml_str(r#"
+///     [resources.customers]
+///     table = "customers"
+///     [resources.customers.fields]
+///     id = { type = "integer", sort = true }
+///     [resources.customers.limits]
+///     max_unpaginated_rows = 2
+/// "#)?;
+/// let query = ListQuery::parse("", schema.resource("customers").unwrap(),
+///     RequestOptions::for_role(Role::Agent))?;
+/// assert_eq!(ListSql::new(&query, Dialect::Sqlite).row_limit(), 3);
+/// assert!(check_row_count(&query, 2).is_ok());
+/// let err = check_row_count(&query, 3).unwrap_err();
+/// assert!(matches!(err, PageError::TooManyRows { max: 2, .. }));
+/// assert_eq!(err.to_string(), "this list has more than 2 rows, too many to return at once; \
+///     request it in pages with 'page' (and 'per_page', at most 100)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_row_count(query: &ListQuery, rows: usize) -> Result<(), PageError> {
+    let max = query.resource().limits().max_unpaginated_rows;
+    let over = u64::try_from(rows).map_or(true, |n| n > max);
+    if query.pagination().is_some() || !over {
+        return Ok(());
+    }
+    let resource = query.resource();
+    Err(PageError::TooManyRows {
+        max,
+        page_parameter: resource.params().page.clone(),
+        per_page_parameter: resource.params().per_page.clone(),
+        max_per_page: resource.max_per_page(),
+    })
 }
 
 /// The aggregate values in the resource's order; every declared aggregate

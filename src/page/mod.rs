@@ -24,7 +24,9 @@ mod envelope;
 mod links;
 mod url;
 
-pub use envelope::{ListResponse, Metadata, PageEnvelope, PageOptions, PageTotals};
+pub use envelope::{
+    ListResponse, Metadata, PageEnvelope, PageOptions, PageTotals, check_row_count,
+};
 pub use links::{LinkOptions, PageLink, PageLinkKind};
 pub use url::PageUrls;
 

@@ -154,15 +154,15 @@ impl ResourceBuilder {
     ///   dot; the SQL layer splits on the dot and quotes each part, so a
     ///   qualified column can name a table the caller joined);
     /// - an enum has values, none empty, none twice;
-    /// - `scale` only on decimal fields, at most 28;
+    /// - `scale` only on decimal fields, at most 18;
     /// - `contains`/`starts_with`/`ends_with` only on string fields, and
     ///   `gt`/`gte`/`lt`/`lte`/`between` not on boolean fields;
     /// - the primary key names a declared field;
     /// - `default_sort` follows the `?sort=` grammar and names sortable fields, each once;
     /// - `1 <= per_page <= max_per_page`;
     /// - aggregates have unique identifier names, name a declared field (only
-    ///   `count` may have none), `sum`/`avg` only over integer or decimal fields,
-    ///   `min`/`max` not over boolean fields;
+    ///   `count` may have none), `sum`/`avg`/`min`/`max` only over integer or
+    ///   decimal fields;
     /// - parameter names are non-empty, distinct and made of `[A-Za-z0-9_.-]`;
     /// - every limit is at least 1 (a zero limit would reject every request), except
     ///   `max_offset`, where 0 still serves page 1.
@@ -344,22 +344,13 @@ impl ResourceBuilder {
                             format!("aggregate '{name}' names a field that is not declared"),
                         ));
                     };
-                    let fits = match function {
-                        AggregateFn::Sum | AggregateFn::Avg => {
-                            matches!(f.ty, FieldType::Integer | FieldType::Decimal)
-                        }
-                        AggregateFn::Min | AggregateFn::Max => f.ty != FieldType::Boolean,
-                        AggregateFn::Count => true,
-                    };
-                    if !fits {
-                        let wanted = match function {
-                            AggregateFn::Sum | AggregateFn::Avg => "an integer or decimal field",
-                            _ => "a field that is not boolean",
-                        };
+                    // The SQL layer reads sum/avg/min/max back as exact numbers only.
+                    let numeric = matches!(f.ty, FieldType::Integer | FieldType::Decimal);
+                    if function != AggregateFn::Count && !numeric {
                         return Err(checker.field_error(
                             field_name,
                             format!(
-                                "aggregate '{name}': {fn_name} needs {wanted}, not a {} field",
+                                "aggregate '{name}': {fn_name} needs an integer or decimal field, not a {} field",
                                 f.ty.as_str()
                             ),
                         ));
@@ -487,7 +478,12 @@ impl Checker<'_> {
                 ));
             }
             if scale > MAX_SCALE {
-                return Err(self.field_error(name, format!("scale {scale} is over {MAX_SCALE}")));
+                return Err(self.field_error(
+                    name,
+                    format!(
+                        "scale {scale} is over {MAX_SCALE}: SQLite aggregates decimals exactly as 64-bit integers of 10^-scale units"
+                    ),
+                ));
             }
         }
         for op in f.ops.iter() {
@@ -573,8 +569,9 @@ impl Checker<'_> {
     }
 }
 
-/// The largest scale `rust_decimal` (and so this crate) can hold.
-const MAX_SCALE: u32 = 28;
+/// The largest scale for which 10^scale fits in an `i64`: SQLite's exact
+/// decimal aggregates multiply by it.
+const MAX_SCALE: u32 = 18;
 
 fn is_param_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')

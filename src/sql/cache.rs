@@ -99,7 +99,8 @@ impl BaseStatement {
         }
     }
 
-    /// `SELECT * FROM <table>` of `resource`, like [`ListSql::base`].
+    /// The default base: `SELECT * FROM <table>` of `resource`. Pass
+    /// [`BaseStatement::statement`] to [`ListSql`]'s builders.
     pub fn for_resource(resource: &Resource, dialect: Dialect) -> Self {
         let statement = Query::select()
             .column(Asterisk)
@@ -403,14 +404,11 @@ fn bind(
     count: &Arc<str>,
     decoder: &Arc<CountQuery>,
 ) -> Result<ListStatements, SqlError> {
+    // The select binds the base's values, LIMIT (and OFFSET for a page) and
+    // the filters'; the count binds fewer, so checking the select is enough.
+    let limit_offset = if query.pagination().is_some() { 2 } else { 1 };
+    ListSql::new(query, base.dialect).check_bound_values(base.values.0.len() + limit_offset)?;
     let select_values = select_values_of(query, base);
-    let max = query.resource().limits().max_bound_values;
-    if select_values.0.len() > max {
-        return Err(SqlError::BoundValues {
-            max,
-            actual: select_values.0.len(),
-        });
-    }
     Ok(ListStatements {
         select: BoundStatement {
             text: Arc::clone(select),
@@ -426,12 +424,9 @@ fn bind(
 
 /// The base's values, then every filter's bound values in request order.
 fn count_values_of(query: &ListQuery, base: &BaseStatement) -> Values {
-    let filters = query.filters();
-    let mut values = Vec::with_capacity(
-        base.values.0.len() + filters.iter().map(|f| f.values.len()).sum::<usize>() + 2,
-    );
+    let mut values = Vec::with_capacity(base.values.0.len() + query.filter_value_count() + 2);
     values.extend(base.values.0.iter().cloned());
-    for filter in filters {
+    for filter in query.filters() {
         match filter.op {
             FilterOp::Null => {}
             op if op.is_like() => values.extend(filter.values.iter().map(|v| match v {

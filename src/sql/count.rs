@@ -136,8 +136,8 @@ impl ListSql<'_> {
         let mut aggregates = Vec::new();
         if self.query.metadata() {
             for aggregate in self.query.resource().aggregates() {
-                let plan = self.aggregate_plan(aggregate)?;
-                for (alias, expr) in self.aggregate_columns(aggregate, &plan)? {
+                let plan = self.aggregate_plan(aggregate);
+                for (alias, expr) in self.aggregate_columns(aggregate, &plan) {
                     let text = Func::cast_as(expr, Alias::new(self.dialect.rules().text_type()));
                     statement.expr_as(text, Alias::new(alias.clone()));
                     columns.push(CountColumn { alias });
@@ -145,9 +145,7 @@ impl ListSql<'_> {
                 aggregates.push(plan);
             }
         }
-        let before = super::count_values(self.dialect, &statement);
-        self.apply_filters(&mut statement)?;
-        self.check_bound_values(&statement, before)?;
+        self.apply_filters_checked(&mut statement)?;
         Ok(CountQuery {
             dialect: self.dialect,
             statement,
@@ -156,36 +154,27 @@ impl ListSql<'_> {
         })
     }
 
-    fn aggregate_plan(&self, aggregate: &Aggregate) -> Result<AggregatePlan, SqlError> {
-        let unsupported = |problem: &str| SqlError::UnsupportedAggregate {
-            aggregate: aggregate.name().to_owned(),
-            problem: problem.to_owned(),
-        };
+    /// How an aggregate's result is read. The schema allows `sum`, `avg`, `min`
+    /// and `max` only over integer and decimal fields, and a field-less aggregate
+    /// only for `count`.
+    fn aggregate_plan(&self, aggregate: &Aggregate) -> AggregatePlan {
         let field = aggregate.field().map(|id| self.query.resource().field(id));
         let (kind, scale) = match (aggregate.function(), field) {
-            (AggregateFn::Count, _) => (NumberKind::Integer, None),
-            (_, None) => return Err(unsupported("only count works without a field")),
-            (_, Some(field)) => match field.ty() {
-                FieldType::Integer => (NumberKind::Integer, None),
-                FieldType::Decimal => match field.scale() {
-                    Some(scale) if !self.dialect.rules().exact_decimals() => {
-                        (NumberKind::Scaled(scale), Some(scale))
-                    }
-                    scale => (NumberKind::Decimal(scale), scale),
-                },
-                _ => {
-                    return Err(unsupported(
-                        "sum, avg, min and max take integer or decimal fields",
-                    ));
+            (AggregateFn::Count, _) | (_, None) => (NumberKind::Integer, None),
+            (_, Some(field)) => match (field.ty(), field.scale()) {
+                (FieldType::Decimal, Some(scale)) if !self.dialect.rules().exact_decimals() => {
+                    (NumberKind::Scaled(scale), Some(scale))
                 }
+                (FieldType::Decimal, scale) => (NumberKind::Decimal(scale), scale),
+                _ => (NumberKind::Integer, None),
             },
         };
-        Ok(AggregatePlan {
+        AggregatePlan {
             name: aggregate.name().to_owned(),
             function: aggregate.function(),
             kind,
             scale,
-        })
+        }
     }
 
     /// The result columns of one aggregate: `(alias, expression)`.
@@ -193,30 +182,21 @@ impl ListSql<'_> {
         &self,
         aggregate: &Aggregate,
         plan: &AggregatePlan,
-    ) -> Result<Vec<(String, Expr)>, SqlError> {
+    ) -> Vec<(String, Expr)> {
         let field = aggregate.field().map(|id| self.query.resource().field(id));
-        let column = field.map(column_expr).transpose()?;
-        let Some(column) = column else {
-            return Ok(vec![(
-                plan.name.clone(),
-                Func::count(Expr::col(Asterisk)).into(),
-            )]);
+        let Some(column) = field.map(column_expr) else {
+            return vec![(plan.name.clone(), Func::count(Expr::col(Asterisk)).into())];
         };
         let value = match plan.kind {
             NumberKind::Scaled(scale) => {
-                let factor =
-                    10_i64
-                        .checked_pow(scale)
-                        .ok_or_else(|| SqlError::UnsupportedAggregate {
-                            aggregate: plan.name.clone(),
-                            problem: format!("scale {scale} is too large to compute on integers"),
-                        })?;
+                // The schema caps scale at 18, so 10^scale fits and never saturates.
+                let factor = 10_i64.saturating_pow(scale);
                 let scaled = column.clone().mul(Expr::Constant(factor.into()));
                 Func::cast_as(Func::round(scaled), Alias::new("INTEGER")).into()
             }
             NumberKind::Integer | NumberKind::Decimal(_) => column.clone(),
         };
-        Ok(match plan.function {
+        match plan.function {
             AggregateFn::Sum => vec![(plan.name.clone(), Func::sum(value).into())],
             AggregateFn::Min => vec![(plan.name.clone(), Func::min(value).into())],
             AggregateFn::Max => vec![(plan.name.clone(), Func::max(value).into())],
@@ -225,7 +205,7 @@ impl ListSql<'_> {
                 (plan.name.clone(), Func::sum(value).into()),
                 (format!("{}_count", plan.name), Func::count(column).into()),
             ],
-        })
+        }
     }
 }
 

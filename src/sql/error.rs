@@ -3,10 +3,11 @@
 use crate::error::{ErrorCode, ErrorDocument, ErrorObject, QueryError, ValidationError};
 use crate::limits::LimitKind;
 
-/// An error of the SQL layer. Client errors ([`SqlError::BoundValues`],
-/// [`SqlError::TooManyRows`]) have a stable [`ErrorCode`] and a JSON:API body;
-/// the others mean the schema or the caller's code is wrong (HTTP 500), and none
-/// ever carries database text.
+/// An error of the SQL layer. The client error ([`SqlError::BoundValues`]) has
+/// a stable [`ErrorCode`] and a JSON:API body; the others mean the caller's
+/// code is wrong (HTTP 500), and none ever carries database text. A list over
+/// `max_unpaginated_rows` is the response layer's
+/// [`PageError::TooManyRows`](crate::page::PageError::TooManyRows).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SqlError {
@@ -19,28 +20,6 @@ pub enum SqlError {
         max: usize,
         /// What the statement would bind.
         actual: usize,
-    },
-    /// An unpaginated list has more rows than `max_unpaginated_rows`.
-    #[error("the list has more than {max} rows; ask for pages with page and per_page")]
-    TooManyRows {
-        /// The resource's `max_unpaginated_rows`.
-        max: u64,
-    },
-    /// A schema column is not a plain (optionally `table.`-qualified) SQL identifier.
-    #[error("field '{field}': column {column:?} is not an identifier like name or table.name")]
-    InvalidColumn {
-        /// The field.
-        field: String,
-        /// The column as written in the schema.
-        column: String,
-    },
-    /// An aggregate the SQL layer cannot compute exactly (e.g. `sum` of a string field).
-    #[error("aggregate '{aggregate}': {problem}")]
-    UnsupportedAggregate {
-        /// The aggregate's name.
-        aggregate: String,
-        /// Why.
-        problem: String,
     },
     /// A filter whose values do not fit its operator. Never happens for a
     /// [`ListQuery`](crate::ListQuery) made by [`ListQuery::parse`](crate::ListQuery::parse).
@@ -72,12 +51,11 @@ pub enum SqlError {
 }
 
 impl SqlError {
-    /// The stable machine code: `limit_exceeded`, `too_many_rows`, or `None` for
-    /// server-side errors that are no fault of the client.
+    /// The stable machine code: `limit_exceeded`, or `None` for server-side
+    /// errors that are no fault of the client.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Self::BoundValues { .. } => Some(ErrorCode::LimitExceeded),
-            Self::TooManyRows { .. } => Some(ErrorCode::TooManyRows),
             _ => None,
         }
     }
@@ -107,10 +85,10 @@ impl SqlError {
     ///
     /// ```
     /// use listquery::sql::SqlError;
-    /// let e = SqlError::TooManyRows { max: 1000 };
+    /// let e = SqlError::BoundValues { max: 1000, actual: 1002 };
     /// assert_eq!(
     ///     e.to_json_api().unwrap().to_json(),
-    ///     r#"{"errors":[{"status":"400","code":"too_many_rows","title":"Too many rows","detail":"the list has more than 1000 rows; ask for pages with page and per_page"}]}"#
+    ///     r#"{"errors":[{"status":"400","code":"limit_exceeded","title":"Limit exceeded","detail":"too many bound values in one statement: 1002, at most 1000; send fewer filter values"}]}"#
     /// );
     /// ```
     pub fn to_json_api(&self) -> Option<ErrorDocument> {

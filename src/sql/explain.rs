@@ -1,6 +1,6 @@
 //! The explain view: each statement's SQL text and bound values as JSON (SPEC §11).
 
-use sea_query::{Asterisk, Query, QueryStatementWriter, SelectStatement};
+use sea_query::{QueryStatementWriter, SelectStatement};
 use serde::Serialize;
 
 use super::{Dialect, ListSql, SqlError};
@@ -37,19 +37,11 @@ impl StatementExplain {
 }
 
 impl ListSql<'_> {
-    /// The default base statement: `SELECT * FROM <table>` of the resource.
-    pub fn base(&self) -> SelectStatement {
-        Query::select()
-            .column(Asterisk)
-            .from(sea_query::Alias::new(self.query.resource().table()))
-            .to_owned()
-    }
-
     /// The select and count statements for `base` as text and JSON values, for
     /// logs and the CLI.
     ///
     /// ```
-    /// # use listquery::sql::{Dialect, ListSql};
+    /// # use listquery::sql::{BaseStatement, Dialect, ListSql};
     /// # use listquery::{ListQuery, RequestOptions, Role, Schema};
     /// # let schema = Schema::from_toml_str(r#"
     /// #     [resources.invoices]
@@ -62,8 +54,8 @@ impl ListSql<'_> {
     /// # "#).unwrap();
     /// let query = ListQuery::parse("filter[amount][gte]=12.50&filter[due_on][lte]=2024-03-01&filter[paid]=1",
     ///     schema.resource("invoices").unwrap(), RequestOptions::for_role(Role::Admin)).unwrap();
-    /// let sql = ListSql::new(&query, Dialect::Postgres);
-    /// let explain = sql.explain(&sql.base()).unwrap();
+    /// let base = BaseStatement::for_resource(query.resource(), Dialect::Postgres);
+    /// let explain = ListSql::new(&query, Dialect::Postgres).explain(base.statement()).unwrap();
     /// assert_eq!(serde_json::to_string(&explain.select.values).unwrap(),
     ///     r#"["12.50","2024-03-01",true,15,0]"#);
     /// assert_eq!(explain.count.text,

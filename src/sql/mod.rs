@@ -97,9 +97,13 @@
 //!
 //! # Unpaginated lists
 //!
-//! Without a page the statement fetches `max_unpaginated_rows + 1` rows; if you
-//! get more than the cap ([`ListSql::check_row_count`]) answer `too_many_rows`
-//! instead of cutting the list.
+//! Without a page the statement fetches `max_unpaginated_rows + 1` rows
+//! ([`ListSql::row_limit`]); if you get more than the cap, answer
+//! `too_many_rows` instead of cutting the list: [`ListResponse::new`] does, or
+//! call [`check_row_count`] yourself.
+//!
+//! [`ListResponse::new`]: crate::page::ListResponse::new
+//! [`check_row_count`]: crate::page::check_row_count
 
 mod cache;
 mod count;
@@ -171,8 +175,7 @@ impl<'q> ListSql<'q> {
     ///
     /// [`SqlError::BoundValues`] when the statement would bind more than
     /// `max_bound_values` values (your own included); the statement is then
-    /// unusable. [`SqlError::InvalidColumn`] when the schema's column is not an
-    /// identifier.
+    /// unusable.
     pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
         match self.query.pagination() {
             Some(page) => {
@@ -182,12 +185,8 @@ impl<'q> ListSql<'q> {
                 select.limit(self.row_limit()).reset_offset();
             }
         }
-        self.apply_sort(select)?;
-        // Your statement's values (LIMIT/OFFSET included) are counted by a walk
-        // before the filters go in; the filters' are known without one.
-        let before = count_values(self.dialect, select);
-        self.apply_filters(select)?;
-        self.check_bound_values(select, before)
+        self.apply_sort(select);
+        self.apply_filters_checked(select)
     }
 
     /// Only the filters, AND'ed onto `select`'s conditions.
@@ -199,10 +198,10 @@ impl<'q> ListSql<'q> {
     }
 
     /// Only the sort, appended to `select`'s ORDER BY, NULL placement explicit.
-    pub fn apply_sort(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+    pub fn apply_sort(&self, select: &mut SelectStatement) {
         let resource = self.query.resource();
         for key in self.query.sort() {
-            let column = column_expr(resource.field(key.field))?;
+            let column = column_expr(resource.field(key.field));
             let order = match key.direction {
                 SortDirection::Asc => Order::Asc,
                 SortDirection::Desc => Order::Desc,
@@ -213,7 +212,6 @@ impl<'q> ListSql<'q> {
             };
             select.order_by_expr_with_nulls(column, order, nulls);
         }
-        Ok(())
     }
 
     /// The LIMIT of the select statement: the page size, or
@@ -222,44 +220,6 @@ impl<'q> ListSql<'q> {
         match self.query.pagination() {
             Some(page) => page.per_page,
             None => self.max_unpaginated_rows().saturating_add(1),
-        }
-    }
-
-    /// Whether `rows` fetched by an unpaginated statement exceed
-    /// `max_unpaginated_rows` (always `false` for a page).
-    pub fn exceeds_row_cap(&self, rows: usize) -> bool {
-        self.query.pagination().is_none()
-            && u64::try_from(rows).map_or(true, |n| n > self.max_unpaginated_rows())
-    }
-
-    /// `Err(SqlError::TooManyRows)` when [`ListSql::exceeds_row_cap`]: answer the
-    /// client with it rather than sending a cut-off list.
-    ///
-    /// ```
-    /// # use listquery::sql::{Dialect, ListSql, SqlError};
-    /// # use listquery::{ListQuery, RequestOptions, Role, Schema};
-    /// # let schema = Schema::from_toml_str(r#"
-    /// #     [resources.customers]
-    /// #     table = "customers"
-    /// #     [resources.customers.fields]
-    /// #     id = { type = "integer", sort = true }
-    /// #     [resources.customers.limits]
-    /// #     max_unpaginated_rows = 2
-    /// # "#).unwrap();
-    /// let query = ListQuery::parse("", schema.resource("customers").unwrap(),
-    ///     RequestOptions::for_role(Role::Agent)).unwrap();
-    /// let sql = ListSql::new(&query, Dialect::Sqlite);
-    /// assert_eq!(sql.row_limit(), 3);
-    /// assert!(sql.check_row_count(2).is_ok());
-    /// assert_eq!(sql.check_row_count(3), Err(SqlError::TooManyRows { max: 2 }));
-    /// ```
-    pub fn check_row_count(&self, rows: usize) -> Result<(), SqlError> {
-        if self.exceeds_row_cap(rows) {
-            Err(SqlError::TooManyRows {
-                max: self.max_unpaginated_rows(),
-            })
-        } else {
-            Ok(())
         }
     }
 
@@ -272,27 +232,25 @@ impl<'q> ListSql<'q> {
         self.query.resource().limits().max_unpaginated_rows
     }
 
-    /// The values the request's filters bind: one per value, none for `null`.
-    fn filter_value_count(&self) -> usize {
-        self.query
-            .filters()
-            .iter()
-            .filter(|f| f.op != FilterOp::Null)
-            .map(|f| f.values.len())
-            .sum()
+    /// The filters AND'ed onto `statement`, then `max_bound_values` checked.
+    /// The statement's own values are counted by a walk before the filters go
+    /// in; the filters' come from [`ListQuery::filter_value_count`].
+    fn apply_filters_checked(&self, statement: &mut SelectStatement) -> Result<(), SqlError> {
+        let own = count_values(self.dialect, statement);
+        self.apply_filters(statement)?;
+        debug_assert_eq!(
+            own + self.query.filter_value_count(),
+            count_values(self.dialect, statement)
+        );
+        self.check_bound_values(own)
     }
 
-    /// Checks the values `statement` binds: `before` counted before the
-    /// filters were applied, plus the filters' own (a second walk of the whole
-    /// statement cloned every value and cost a third of building it).
-    fn check_bound_values(
-        &self,
-        statement: &impl QueryStatementWriter,
-        before: usize,
-    ) -> Result<(), SqlError> {
+    /// `Err(SqlError::BoundValues)` when a statement binding `own` values of
+    /// its own (the base's, LIMIT and OFFSET) plus the filters' is over
+    /// `max_bound_values`.
+    fn check_bound_values(&self, own: usize) -> Result<(), SqlError> {
         let max = self.query.resource().limits().max_bound_values;
-        let actual = before + self.filter_value_count();
-        debug_assert_eq!(actual, count_values(self.dialect, statement));
+        let actual = own + self.query.filter_value_count();
         if actual > max {
             Err(SqlError::BoundValues { max, actual })
         } else {
@@ -302,7 +260,7 @@ impl<'q> ListSql<'q> {
 
     fn filter_condition(&self, filter: &Filter) -> Result<Condition, SqlError> {
         let field = self.query.resource().field(filter.field);
-        let column = column_expr(field)?;
+        let column = column_expr(field);
         let malformed = || SqlError::MalformedFilter {
             field: field.name().to_owned(),
             op: filter.op.as_str(),
@@ -340,8 +298,7 @@ impl<'q> ListSql<'q> {
     }
 }
 
-/// The number of values `statement` binds, without building its text (the
-/// check ran a full render before, which made every statement cost two).
+/// The number of values `statement` binds, without building its text.
 fn count_values(dialect: Dialect, statement: &impl QueryStatementWriter) -> usize {
     let mut counter = ValueCounter(0);
     match dialect {
@@ -429,29 +386,13 @@ pub fn bind_value(value: &Value) -> sea_query::Value {
     }
 }
 
-/// The column of a field as an expression: `name` or `table.name`, each part a
-/// plain identifier (quoted by sea-query).
-pub(crate) fn column_expr(field: &Field) -> Result<Expr, SqlError> {
-    let column = field.column();
-    let mut parts = column.split('.');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(name), None, None) if is_identifier(name) => Ok(Expr::col(Alias::new(name))),
-        (Some(table), Some(name), None) if is_identifier(table) && is_identifier(name) => {
-            Ok(Expr::col((Alias::new(table), Alias::new(name))))
-        }
-        _ => Err(SqlError::InvalidColumn {
-            field: field.name().to_owned(),
-            column: column.to_owned(),
-        }),
+/// The column of a field as an expression: `name` or `table.name`, each part
+/// quoted by sea-query. The schema checked that both parts are identifiers.
+pub(crate) fn column_expr(field: &Field) -> Expr {
+    match field.column().split_once('.') {
+        Some((table, name)) => Expr::col((Alias::new(table), Alias::new(name))),
+        None => Expr::col(Alias::new(field.column())),
     }
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]
