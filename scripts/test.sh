@@ -4,9 +4,12 @@
 # Starts throwaway PostgreSQL and MariaDB servers on loopback ports (data under
 # a mktemp dir, removed on exit), exports LISTQUERY_PG_URL and
 # LISTQUERY_MYSQL_URL, and runs `cargo test --all-features` (all targets and
-# doc-tests). With CI=true, as root, missing packages are installed with apt-get
-# and any engine that cannot be started fails the run. Locally, an engine that
-# cannot be started is reported and its tests print that it was not run.
+# doc-tests) with --include-ignored: the server tests are #[ignore]d for a plain
+# `cargo test`. Then, without arguments, scripts/instructions.sh checks the
+# instruction budget. With CI=true, as root, missing packages are installed with
+# apt-get and any engine that cannot be started fails the run. Locally, an
+# engine that cannot be started is reported and its tests are skipped by name
+# (`--skip ::postgres`, `--skip ::mysql`), so they never count as passed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -155,8 +158,26 @@ if is_ci; then install_packages; elif [[ $(id -u) -eq 0 ]]; then install_package
 start_postgres
 start_mariadb
 log "databases ready in $((SECONDS - started))s"
-[[ -n "${LISTQUERY_PG_URL:-}" ]] || log "PostgreSQL tests will NOT run"
-[[ -n "${LISTQUERY_MYSQL_URL:-}" ]] || log "MariaDB/MySQL tests will NOT run"
+# The server tests are `CHECK::postgres` / `CHECK::mysql` (tests/support/db.rs).
+test_args=(--include-ignored)
+if [[ -z "${LISTQUERY_PG_URL:-}" ]]; then
+    log "PostgreSQL tests will NOT run (skipped: --skip ::postgres)"
+    test_args+=(--skip ::postgres)
+fi
+if [[ -z "${LISTQUERY_MYSQL_URL:-}" ]]; then
+    log "MariaDB/MySQL tests will NOT run (skipped: --skip ::mysql)"
+    test_args+=(--skip ::mysql)
+fi
+[[ -d ../shared/fixtures ]] || fail_or_skip "../shared/fixtures is missing: the Laravel fixture tests will NOT run"
 
-cargo test --all-features "$@"
+# The harness's arguments go after the caller's own `--`, if any.
+separator=(--)
+for arg in "$@"; do [[ $arg == -- ]] && separator=(); done
+cargo test --all-features "$@" "${separator[@]}" "${test_args[@]}"
+
+if (($#)); then
+    log "instruction budget not checked (arguments given; scripts/instructions.sh runs it alone)"
+else
+    bash scripts/instructions.sh
+fi
 log "done in $((SECONDS - started))s"

@@ -99,6 +99,52 @@ fn check(case: &Json, resource: &Arc<Resource>) -> Vec<String> {
     problems
 }
 
+/// The keys a case may have; any other (a typo such as `expected`) is a failure.
+const CASE_KEYS: [&str; 8] = [
+    "name", "resource", "query", "role", "strict", "lenient", "expect", "errors",
+];
+
+/// Checks one case of a file, naming it in each problem; a panic (of the
+/// library or of a malformed case) is a problem too, so every case runs.
+fn check_case(schema: &Schema, file: &str, index: usize, case: &Json) -> Vec<String> {
+    let name = case["name"].as_str().unwrap_or("(no name)");
+    let query: String = case["query"]
+        .as_str()
+        .unwrap_or("(no query)")
+        .chars()
+        .take(120)
+        .collect();
+    let run = || -> Vec<String> {
+        let mut problems: Vec<String> = case
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| !CASE_KEYS.contains(&k.as_str()))
+                    .map(|k| format!("unknown key {k:?} in the case"))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec!["the case is not a JSON object".into()]);
+        match case["resource"].as_str().and_then(|r| schema.resource(r)) {
+            Some(resource) => problems.extend(check(case, resource)),
+            None => problems.push(format!("unknown resource {}", case["resource"])),
+        }
+        problems
+    };
+    let problems =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            vec![format!("panicked: {message}")]
+        });
+    problems
+        .into_iter()
+        .map(|problem| format!("{file} #{index} {name:?}\n   query {query:?}\n   {problem}"))
+        .collect()
+}
+
 #[test]
 fn conformance_corpus() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -112,40 +158,36 @@ fn conformance_corpus() {
     files.sort();
 
     let mut failures = Vec::new();
+    let mut failed_cases = 0;
     let mut cases = 0;
     let mut codes_seen = BTreeSet::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let list: Vec<Json> =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for case in &list {
+    for path in &files {
+        let file = path.file_name().unwrap().to_string_lossy();
+        let list: Vec<Json> = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        {
+            Ok(list) => list,
+            Err(e) => {
+                failures.push(format!("{file}: not a JSON list of cases: {e}"));
+                failed_cases += 1;
+                continue;
+            }
+        };
+        for (index, case) in list.iter().enumerate() {
             cases += 1;
-            let name = case["name"].as_str().expect("name");
-            let resource = schema
-                .resource(case["resource"].as_str().expect("resource"))
-                .unwrap_or_else(|| panic!("{name}: unknown resource"));
             for e in case["errors"].as_array().into_iter().flatten() {
-                codes_seen.insert(e["code"].as_str().unwrap().to_owned());
+                codes_seen.extend(e["code"].as_str().map(str::to_owned));
             }
-            for problem in check(case, resource) {
-                failures.push(format!(
-                    "{} / {name} ({:?}): {problem}",
-                    file.file_name().unwrap().to_string_lossy(),
-                    case["query"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .chars()
-                        .take(120)
-                        .collect::<String>()
-                ));
-            }
+            let problems = check_case(&schema, &file, index, case);
+            failed_cases += usize::from(!problems.is_empty());
+            failures.extend(problems);
         }
     }
     println!("{cases} corpus cases in {} files", files.len());
     assert!(
         failures.is_empty(),
-        "{} of {cases} cases failed:\n{}",
-        failures.len(),
+        "{failed_cases} of {cases} cases failed:\n{}",
         failures.join("\n")
     );
     assert!(cases >= 150, "the corpus has only {cases} cases");

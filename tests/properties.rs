@@ -102,12 +102,22 @@ proptest! {
         for r in resources() {
             if let Err(errors) = ListQuery::parse(&q, &r, RequestOptions::default()) {
                 prop_assert!(!errors.is_empty());
-                for e in errors.iter() {
-                    prop_assert!(!e.to_string().is_empty());
-                    prop_assert!(!e.code().as_str().is_empty());
-                }
                 let body: serde_json::Value = serde_json::from_str(&errors.to_json_api().to_json()).unwrap();
                 prop_assert_eq!(body["errors"].as_array().unwrap().len(), errors.len());
+                // SPEC §8's codes; each error reaches the client's body with its code and parameter.
+                const SPEC_CODES: [&str; 18] = [
+                    "invalid_encoding", "duplicate_parameter", "malformed_parameter",
+                    "unknown_parameter", "sort_not_allowed", "invalid_sort", "filter_not_allowed",
+                    "operator_not_allowed", "invalid_value", "value_count", "invalid_page",
+                    "invalid_per_page", "offset_too_large", "metadata_unavailable",
+                    "limit_exceeded", "too_many_rows", "invalid_cursor", "field_not_allowed",
+                ];
+                for (e, sent) in errors.iter().zip(body["errors"].as_array().unwrap()) {
+                    prop_assert!(!e.to_string().is_empty());
+                    prop_assert!(SPEC_CODES.contains(&e.code().as_str()), "{} is not a SPEC §8 code", e.code().as_str());
+                    prop_assert_eq!(&sent["code"], e.code().as_str());
+                    prop_assert_eq!(&sent["source"]["parameter"], &serde_json::json!(e.parameter()));
+                }
             }
         }
     }

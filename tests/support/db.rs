@@ -1,10 +1,13 @@
 //! Connections to the three engines, the fixture loaded into each, and
 //! statements run with their values bound by type.
 //!
-//! SQLite always runs (in memory). PostgreSQL and MariaDB/MySQL run when
-//! `LISTQUERY_PG_URL` / `LISTQUERY_MYSQL_URL` are set (scripts/test.sh starts
-//! throwaway servers and sets them). Without them the engine is reported as not
-//! run on the terminal; under `CI=true` a missing or unreachable server fails.
+//! A check on real data is one test per engine ([`on_each_engine!`]). SQLite
+//! (in memory) always runs. The PostgreSQL and MariaDB/MySQL tests are
+//! `#[ignore]`d, so a plain `cargo test` reports them as ignored with the
+//! reason; scripts/test.sh starts throwaway servers, sets `LISTQUERY_PG_URL` /
+//! `LISTQUERY_MYSQL_URL` and runs with `--include-ignored`. A server test that
+//! runs without its server fails: it never passes without having run. Under
+//! `CI=true` a run that leaves the server tests ignored fails as well.
 //!
 //! Storage, per engine (what an app would choose):
 //! - PostgreSQL: BIGINT, TEXT, NUMERIC(12,2), BOOLEAN, DATE, TIMESTAMP; the
@@ -19,7 +22,6 @@
 //! Database errors are never put into assertion messages: only the SQL text and
 //! the engine's error code are shown.
 
-use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 
 use sea_query::{Alias, Query, Value as V};
@@ -67,75 +69,84 @@ fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// Written straight to the terminal (not captured by the test harness), so a
-/// skipped engine is always visible.
-pub fn report(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
+/// Declares one test per engine for each check `fn CHECK(engine: Engine)` of
+/// the calling file: `CHECK::sqlite` always runs; `CHECK::postgres` and
+/// `CHECK::mysql` are ignored unless asked for (scripts/test.sh does).
+#[allow(unused_macros)] // tests/sql_properties.rs shares `support` without it
+macro_rules! on_each_engine {
+    ($($check:ident),+ $(,)?) => {$(
+        mod $check {
+            use crate::support::db::Engine;
 
-static CONNS: [OnceLock<Option<Mutex<Conn>>>; 3] =
-    [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+            #[test]
+            fn sqlite() {
+                crate::support::db::require_server_tests_under_ci();
+                super::$check(Engine::Sqlite);
+            }
 
-/// Runs `f` on every available engine (connecting and loading the fixture on
-/// first use); returns the engines it ran on.
-pub fn with_engines(mut f: impl FnMut(Engine, &mut Conn)) -> Vec<Engine> {
-    let mut ran = vec![];
-    for (i, engine) in Engine::ALL.into_iter().enumerate() {
-        let slot = CONNS[i].get_or_init(|| connect(engine).map(Mutex::new));
-        if let Some(conn) = slot {
-            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            f(engine, &mut conn);
-            ran.push(engine);
+            #[test]
+            #[ignore = "needs PostgreSQL: `bash scripts/test.sh` starts one and runs it"]
+            fn postgres() {
+                super::$check(Engine::Postgres);
+            }
+
+            #[test]
+            #[ignore = "needs MariaDB/MySQL: `bash scripts/test.sh` starts one and runs it"]
+            fn mysql() {
+                super::$check(Engine::Mysql);
+            }
         }
-    }
-    assert!(ran.contains(&Engine::Sqlite));
-    ran
+    )+};
+}
+#[allow(unused_imports)]
+pub(crate) use on_each_engine;
+
+/// Under `CI=true` the server tests must run: a run that leaves them ignored
+/// (a plain `cargo test` instead of scripts/test.sh) fails here.
+pub fn require_server_tests_under_ci() {
+    let included = std::env::args().any(|a| a == "--include-ignored" || a == "--ignored");
+    assert!(
+        !ci() || included,
+        "CI=true but the PostgreSQL and MariaDB/MySQL tests are ignored in this run: \
+         run `bash scripts/test.sh` (it starts the servers and passes --include-ignored)"
+    );
 }
 
-fn connect(engine: Engine) -> Option<Conn> {
-    let conn = match engine.env() {
+static CONNS: [OnceLock<Mutex<Conn>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+/// Runs `f` on `engine`, connecting and loading the fixture on first use.
+/// Panics when the engine's server is not configured or unreachable.
+pub fn with_engine(engine: Engine, f: impl FnOnce(&mut Conn)) {
+    let slot = Engine::ALL.iter().position(|e| *e == engine).unwrap();
+    let conn = CONNS[slot].get_or_init(|| Mutex::new(connect(engine)));
+    f(&mut conn.lock().unwrap_or_else(|e| e.into_inner()));
+}
+
+fn connect(engine: Engine) -> Conn {
+    let mut conn = match engine.env() {
         None => Conn::Sqlite(rusqlite::Connection::open_in_memory().expect("in-memory SQLite")),
-        Some(var) => match std::env::var(var).ok().filter(|u| !u.is_empty()) {
-            None => {
-                assert!(
-                    !ci(),
-                    "CI=true but {var} is not set: {engine:?} tests cannot run"
+        Some(var) => {
+            let Some(url) = std::env::var(var).ok().filter(|u| !u.is_empty()) else {
+                panic!(
+                    "{var} is not set, so this {engine:?} test cannot run: \
+                     `bash scripts/test.sh` starts the server and sets it"
                 );
-                report(&format!(
-                    "listquery: {engine:?} NOT RUN ({var} is not set; scripts/test.sh sets it)"
-                ));
-                return None;
-            }
-            Some(url) => {
-                // The URL may hold a password: neither it nor the driver's error text is shown.
-                let conn = match engine {
-                    Engine::Postgres => postgres::Client::connect(&url, postgres::NoTls)
-                        .ok()
-                        .map(Conn::Postgres),
-                    _ => mysql::Opts::from_url(&url)
-                        .ok()
-                        .and_then(|o| mysql::Conn::new(o).ok())
-                        .map(Conn::Mysql),
-                };
-                match conn {
-                    Some(c) => c,
-                    None => {
-                        assert!(
-                            !ci(),
-                            "CI=true and {var} is set, but {engine:?} is unreachable"
-                        );
-                        report(&format!(
-                            "listquery: {engine:?} NOT RUN ({var} is set but the server is unreachable)"
-                        ));
-                        return None;
-                    }
-                }
-            }
-        },
+            };
+            // The URL may hold a password: neither it nor the driver's error text is shown.
+            let conn = match engine {
+                Engine::Postgres => postgres::Client::connect(&url, postgres::NoTls)
+                    .ok()
+                    .map(Conn::Postgres),
+                _ => mysql::Opts::from_url(&url)
+                    .ok()
+                    .and_then(|o| mysql::Conn::new(o).ok())
+                    .map(Conn::Mysql),
+            };
+            conn.unwrap_or_else(|| panic!("{var} is set, but {engine:?} is unreachable"))
+        }
     };
-    let mut conn = conn;
     load(engine, &mut conn);
-    Some(conn)
+    conn
 }
 
 fn sql_type(engine: Engine, ty: ColType) -> &'static str {
