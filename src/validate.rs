@@ -353,7 +353,7 @@ pub struct ListQuery {
     pub(crate) sort: SortKeyList,
     pub(crate) pagination: Option<Pagination>,
     pub(crate) metadata: bool,
-    pub(crate) params: SmallVec<[ListParam; 8]>,
+    pub(crate) params: SmallVec<[ListParam; 6]>,
     pub(crate) extra: Vec<(String, String)>,
 }
 
@@ -401,9 +401,19 @@ impl ListQuery {
         // Each parameter is validated as the scanner finds it: its decoded
         // text lives in the scanner's reused buffers, and only typed values
         // are kept.
-        let mut validator = Validator::new(resource, options);
+        // Built where it is returned from: it is a few hundred bytes.
+        let mut query = ListQuery {
+            resource: Arc::clone(resource),
+            filters: SmallVec::new(),
+            sort: SmallVec::new(),
+            pagination: None,
+            metadata: false,
+            params: SmallVec::new(),
+            extra: Vec::new(),
+        };
+        let mut validator = Validator::new(resource, options, &mut query);
         let parse_errors = parse::scan_query(raw, &config, |param| validator.param(param));
-        let (query, invalid) = validator.finish();
+        let invalid = validator.finish();
         if parse_errors.is_empty() && invalid.is_empty() {
             return Ok(query);
         }
@@ -695,33 +705,25 @@ impl<T> Sent<T> {
     }
 }
 
-struct Validator<'r> {
+struct Validator<'r, 'q> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
     errors: Vec<QueryError>,
     /// The query being built: its `sort` holds the client's keys until
     /// [`Validator::finish`] makes it the effective sort.
-    query: ListQuery,
+    query: &'q mut ListQuery,
     page: Option<Sent<u64>>,
     per_page: Option<Sent<u64>>,
     metadata: Option<Sent<bool>>,
 }
 
-impl<'r> Validator<'r> {
-    fn new(resource: &'r Arc<Resource>, options: RequestOptions) -> Self {
+impl<'r, 'q> Validator<'r, 'q> {
+    fn new(resource: &'r Arc<Resource>, options: RequestOptions, query: &'q mut ListQuery) -> Self {
         Self {
             resource,
             options,
             errors: Vec::new(),
-            query: ListQuery {
-                resource: Arc::clone(resource),
-                filters: SmallVec::new(),
-                sort: SmallVec::new(),
-                pagination: None,
-                metadata: false,
-                params: SmallVec::new(),
-                extra: Vec::new(),
-            },
+            query,
             page: None,
             per_page: None,
             metadata: None,
@@ -738,11 +740,11 @@ impl<'r> Validator<'r> {
         let list_param = match kind {
             ParamKind::Sort(keys) if keys.is_empty() => None,
             ParamKind::Sort(keys) => {
-                self.sort(key, &keys);
+                self.sort(key, keys);
                 Some(ListParam::Sort)
             }
             ParamKind::Filter { field, op, values } => self
-                .filter(key, field, op, &values)
+                .filter(key, field, op, values)
                 .then(|| ListParam::Filter(self.query.filters.len() - 1)),
             ParamKind::Page => {
                 let page = if self.options.lenient_page {
@@ -780,18 +782,20 @@ impl<'r> Validator<'r> {
                 None
             }
         };
-        self.query.params.extend(list_param);
+        if let Some(list_param) = list_param {
+            self.query.params.push(list_param);
+        }
     }
 
-    /// The request after its last parameter: the query and the validation
-    /// errors (none: the query is valid).
-    fn finish(mut self) -> (ListQuery, Vec<QueryError>) {
+    /// The request after its last parameter: completes the query and gives
+    /// the validation errors (none: the query is valid).
+    fn finish(mut self) -> Vec<QueryError> {
         let pagination = self.pagination();
         self.query.metadata = self.metadata(pagination.is_some());
         self.query.pagination = pagination;
         self.effective_sort();
         self.bound_values(pagination.is_some());
-        (self.query, self.errors)
+        self.errors
     }
 
     /// The client's sort keys, into the query's sort.

@@ -11,9 +11,9 @@ use std::borrow::Cow;
 use nom::branch::alt;
 use nom::bytes::complete::{is_not, tag, take_while, take_while1};
 use nom::character::complete::{char, one_of, satisfy};
-use nom::combinator::{all_consuming, cut, map, opt, recognize, value};
+use nom::combinator::{all_consuming, cut, iterator, map, opt, recognize, value};
 use nom::error::{ErrorKind, ParseError};
-use nom::multi::{many, many0_count};
+use nom::multi::many0_count;
 use nom::sequence::{delimited, preceded};
 use nom::{IResult, Parser};
 use smallvec::SmallVec;
@@ -64,6 +64,20 @@ fn located<P>(text: &str, error: nom::Err<Failure<'_, P>>, default: P) -> (usize
         // Complete parsers never ask for more input.
         nom::Err::Incomplete(_) => (text.len(), default),
     }
+}
+
+/// `item ("," item)*`, the shape of both list rules: each item goes to
+/// `push` as it is read. Gives the rest after the last item.
+fn comma_list<'v, O, P>(
+    input: &'v str,
+    mut item: impl Parser<&'v str, Output = O, Error = Failure<'v, P>>,
+    mut push: impl FnMut(O),
+) -> Res<'v, (), P> {
+    let (rest, first) = item.parse(input)?;
+    push(first);
+    let mut more = iterator(rest, preceded(char(','), cut(item)));
+    more.by_ref().for_each(&mut push);
+    more.finish()
 }
 
 // ---------------------------------------------------------------- filter key
@@ -143,29 +157,29 @@ fn sort_key_problem(at: &str, at_key_start: bool) -> SortProblem {
 }
 
 /// `sort_list = sort_key ("," sort_key)*`, on a decoded, non-empty sort
-/// value (an empty one means "no sort" and is the caller's to skip).
+/// value (an empty one means "no sort" and is the caller's to skip), into
+/// `keys`.
 ///
 /// A field named twice is an error at its second key. On error, gives the
 /// byte offset of the problem in `value` and what it is.
-pub(crate) fn sort_list(value: &str) -> Result<SortItems<'_>, (usize, SortProblem)> {
+pub(crate) fn sort_list<'v>(
+    value: &'v str,
+    keys: &mut SortItems<'v>,
+) -> Result<(), (usize, SortProblem)> {
     let key = |input| sort_key(value, input);
-    let mut list = (key, many(0.., preceded(char(','), cut(key))));
-    let (rest, (first, more)): (_, (_, SortItems<'_>)) = list
-        .parse(value)
+    let (rest, ()) = comma_list(value, key, |key| keys.push(key))
         .map_err(|e| located(value, e, SortProblem::EmptyKey))?;
-    let mut keys = SortItems::new();
-    for key in std::iter::once(first).chain(more) {
-        if keys.iter().any(|k| k.field == key.field) {
+    for (n, key) in keys.iter().enumerate() {
+        if keys.iter().take(n).any(|k| k.field == key.field) {
             return Err((
                 key.offset,
                 SortProblem::DuplicateField(key.field.to_owned()),
             ));
         }
-        keys.push(key);
     }
     // A key ends at a comma or the end: anything else is a bad character.
     match rest.chars().next() {
-        None => Ok(keys),
+        None => Ok(()),
         Some(c) => Err((offset(value, rest), SortProblem::BadCharacter(c))),
     }
 }
@@ -219,10 +233,10 @@ fn unescape(body: &str) -> Cow<'_, str> {
     Cow::Owned(text)
 }
 
-/// `item = quoted | bare`, with spaces around it.
+/// `item = quoted | bare`, with spaces around it (bare tried first: most items are).
 fn item(input: &str) -> Res<'_, Cow<'_, str>, ValueProblem> {
     let (start, _) = spaces(input)?;
-    let (rest, text) = alt((quoted, bare)).parse(start).map_err(|e| match e {
+    let (rest, text) = alt((bare, quoted)).parse(start).map_err(|e| match e {
         // Neither a quote nor a character of a bare item: the item is empty.
         nom::Err::Error(_) => nom::Err::Failure(Failure {
             at: input,
@@ -234,25 +248,37 @@ fn item(input: &str) -> Res<'_, Cow<'_, str>, ValueProblem> {
     Ok((rest, text))
 }
 
-/// `list = item ("," item)*`, on a decoded filter value.
+/// `list = item ("," item)*`, on a decoded filter value, into `items`.
 ///
 /// Bare items are trimmed of spaces and must not be empty; quoted items keep
 /// everything between the quotes, with `\"` and `\\` unescaped. On error,
 /// gives the byte offset of the problem in `value` and what it is.
-pub(crate) fn value_list(value: &str) -> Result<ValueItems<'_>, (usize, ValueProblem)> {
-    let list = (item, many(0.., preceded(char(','), cut(item))));
+pub(crate) fn value_list<'v>(
+    value: &'v str,
+    items: &mut ValueItems<'v>,
+) -> Result<(), (usize, ValueProblem)> {
+    let list = |input| comma_list(input, item, |item| items.push(item));
     // An item ends at a comma or the end: anything else is a stray quote
     // (inside a bare item, or after a closing one).
-    let (_, (first, mut items)): (_, (_, ValueItems<'_>)) = all_consuming(list)
+    all_consuming(list)
         .parse(value)
-        .map_err(|e| located(value, e, ValueProblem::StrayQuote))?;
-    items.insert(0, first);
-    Ok(items)
+        .map(|_| ())
+        .map_err(|e| located(value, e, ValueProblem::StrayQuote))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn value_list(v: &str) -> Result<ValueItems<'_>, (usize, ValueProblem)> {
+        let mut items = ValueItems::new();
+        super::value_list(v, &mut items).map(|()| items)
+    }
+
+    fn sort_list(v: &str) -> Result<SortItems<'_>, (usize, SortProblem)> {
+        let mut keys = SortItems::new();
+        super::sort_list(v, &mut keys).map(|()| keys)
+    }
 
     fn texts(v: &str) -> Vec<String> {
         let items = value_list(v).unwrap();

@@ -31,7 +31,7 @@ mod query;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use grammar::{SortItem, sort_list};
+pub(crate) use grammar::{SortItem, SortItems, sort_list};
 pub(crate) use query::{Param, ParamKind, scan_query};
 
 use crate::limits::Limits;

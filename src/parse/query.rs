@@ -1,13 +1,14 @@
 //! Splitting a raw query into pairs and recognising each (SPEC §1).
 
+use std::borrow::Cow;
+
 use smallvec::SmallVec;
-use smol_str::SmolStr;
 
 use crate::error::{EncodingProblem, ParseError};
 use crate::limits::LimitKind;
 use crate::parse::ParseConfig;
 use crate::parse::decode::{decode_into, needs_decoding};
-use crate::parse::grammar::{SortItems, ValueItems, filter_key, sort_list, value_list};
+use crate::parse::grammar::{SortItem, SortItems, ValueItems, filter_key, sort_list, value_list};
 
 /// One parameter as the scanner hands it over. Its text is borrowed for the
 /// call only: it may sit in a buffer that the next pair reuses.
@@ -25,12 +26,12 @@ pub(crate) struct Param<'t> {
 #[derive(Debug)]
 pub(crate) enum ParamKind<'t> {
     /// The sort list (empty for `sort=`).
-    Sort(SortItems<'t>),
-    /// `filter[FIELD]` (`op` is `None`) or `filter[FIELD][OP]`.
+    Sort(&'t [SortItem<'t>]),
+    /// `filter[FIELD]` (`op` is `None`) or `filter[FIELD][OP]`, and its values.
     Filter {
         field: &'t str,
         op: Option<&'t str>,
-        values: ValueItems<'t>,
+        values: &'t [Cow<'t, str>],
     },
     Page,
     PerPage,
@@ -80,7 +81,7 @@ pub(crate) fn scan_query(
         config,
         errors: Vec::new(),
         seen_keys: SmallVec::new(),
-        seen_filters: SmallVec::new(),
+        seen_filters: SeenFilters::new(raw.len()),
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
     // Most queries have nothing to decode: one look at the whole query then
@@ -111,7 +112,9 @@ pub(crate) fn scan_query(
                 continue;
             }
         };
-        if let Some(kind) = scanner.classify(key, value) {
+        // The value's lists, filled in place by its grammar.
+        let (mut sort_keys, mut values) = (SortItems::new(), ValueItems::new());
+        if let Some(kind) = scanner.classify(key, value, &mut sort_keys, &mut values) {
             sink(Param { key, value, kind });
         }
     }
@@ -143,9 +146,78 @@ fn decode<'s>(
 /// `query = pair ("&" pair)*`, `pair = key ("=" value)?`: the non-empty
 /// pairs, each split at its first `=` (a pair without one has an empty value).
 fn pairs(raw: &str) -> impl Iterator<Item = (&str, &str)> {
-    (raw.split('&'))
+    let mut rest = Some(raw);
+    let next_pair = move || {
+        let text = rest?;
+        let (pair, after) = match memchr::memchr(b'&', text.as_bytes()) {
+            Some(at) => (text.get(..at)?, text.get(at + 1..)),
+            None => (text, None),
+        };
+        rest = after;
+        Some(pair)
+    };
+    std::iter::from_fn(next_pair)
         .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .map(split_pair)
+}
+
+/// A pair split at its first `=`.
+fn split_pair(pair: &str) -> (&str, &str) {
+    match memchr::memchr(b'=', pair.as_bytes()) {
+        Some(eq) => (
+            pair.get(..eq).unwrap_or(pair),
+            pair.get(eq + 1..).unwrap_or(""),
+        ),
+        None => (pair, ""),
+    }
+}
+
+/// The filters seen so far, for duplicate detection: their fields and
+/// operators (`eq` for the bare form: `filter[f]` and `filter[f][eq]` are one
+/// filter), one after another in `names`. A linear scan finds a duplicate: a
+/// request has at most `max_params` pairs.
+struct SeenFilters {
+    names: String,
+    /// Where each filter's field and operator end in `names`.
+    ends: SmallVec<[(usize, usize); 8]>,
+    /// The raw query's length: decoded names are shorter, so `names` never
+    /// outgrows it.
+    capacity: usize,
+}
+
+impl SeenFilters {
+    fn new(capacity: usize) -> Self {
+        Self {
+            names: String::new(),
+            ends: SmallVec::new(),
+            capacity,
+        }
+    }
+
+    /// Adds the filter; `false` when it was there already.
+    fn insert(&mut self, field: &str, op: &str) -> bool {
+        let mut start = 0;
+        for &(field_end, op_end) in &self.ends {
+            if self.names.get(start..field_end) == Some(field)
+                && self.names.get(field_end..op_end) == Some(op)
+            {
+                return false;
+            }
+            start = op_end;
+        }
+        if self.names.capacity() == 0 {
+            self.names.reserve(self.capacity);
+        }
+        self.names.push_str(field);
+        let field_end = self.names.len();
+        self.names.push_str(op);
+        self.ends.push((field_end, self.names.len()));
+        true
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 /// The recognised keys other than filters.
@@ -163,16 +235,19 @@ struct Scanner<'c> {
     errors: Vec<ParseError>,
     /// The simple keys seen so far, for duplicate detection.
     seen_keys: SmallVec<[SimpleKey; 5]>,
-    /// The filters seen so far, `(field, op)` with `eq` for the bare form
-    /// (`filter[f]` and `filter[f][eq]` are one filter). A linear scan finds
-    /// duplicates: a request has at most `max_params` pairs.
-    seen_filters: SmallVec<[(SmolStr, SmolStr); 4]>,
+    seen_filters: SeenFilters,
 }
 
 impl Scanner<'_> {
     /// Recognises the key and checks the value by its grammar; a pair in
     /// error is recorded and gives `None`.
-    fn classify<'t>(&mut self, key: &'t str, value: &'t str) -> Option<ParamKind<'t>> {
+    fn classify<'k, 't: 'k>(
+        &mut self,
+        key: &'t str,
+        value: &'t str,
+        sort_keys: &'k mut SortItems<'t>,
+        values: &'k mut ValueItems<'t>,
+    ) -> Option<ParamKind<'k>> {
         let names = self.config.names;
         let simple = [
             (&names.sort, SimpleKey::Sort),
@@ -188,7 +263,9 @@ impl Scanner<'_> {
             }
             self.seen_keys.push(simple);
             return match simple {
-                SimpleKey::Sort => self.sort(key, value).map(ParamKind::Sort),
+                SimpleKey::Sort => self
+                    .sort(key, value, sort_keys)
+                    .then_some(ParamKind::Sort(sort_keys)),
                 SimpleKey::Page => Some(ParamKind::Page),
                 SimpleKey::PerPage => Some(ParamKind::PerPage),
                 SimpleKey::Metadata => Some(ParamKind::Metadata),
@@ -198,7 +275,7 @@ impl Scanner<'_> {
         if let Some(suffix) = key.strip_prefix(names.filter.as_str())
             && (suffix.is_empty() || suffix.starts_with('['))
         {
-            return self.filter(key, value);
+            return self.filter(key, value, values);
         }
         if let Some((name, _)) = simple.iter().find(|(name, _)| {
             key.strip_prefix(name.as_str())
@@ -227,25 +304,26 @@ impl Scanner<'_> {
         });
     }
 
-    /// The keys of a sort list (none for an empty value).
-    fn sort<'t>(&mut self, key: &str, value: &'t str) -> Option<SortItems<'t>> {
+    /// The keys of a sort list into `keys` (none for an empty value); `false`
+    /// when it is in error.
+    fn sort<'t>(&mut self, key: &str, value: &'t str, keys: &mut SortItems<'t>) -> bool {
         if value.is_empty() {
-            return Some(SortItems::new());
+            return true;
         }
         let limits = self.config.limits;
         // Counted before parsing, so that a huge list costs nothing more.
-        let keys = value.split(',').count();
-        if keys > limits.max_sort_keys {
+        let count = value.bytes().filter(|&b| b == b',').count() + 1;
+        if count > limits.max_sort_keys {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
                 limit: LimitKind::SortKeys,
                 max: limits.max_sort_keys,
-                actual: keys,
+                actual: count,
             });
-            return None;
+            return false;
         }
-        match sort_list(value) {
-            Ok(keys) => Some(keys),
+        match sort_list(value, keys) {
+            Ok(()) => true,
             Err((offset, problem)) => {
                 self.errors.push(ParseError::InvalidSort {
                     parameter: key.to_owned(),
@@ -253,14 +331,19 @@ impl Scanner<'_> {
                     offset,
                     problem,
                 });
-                None
+                false
             }
         }
     }
 
     /// A filter: its key, its place among the filters, its value list and
     /// the value limits.
-    fn filter<'t>(&mut self, key: &'t str, value: &'t str) -> Option<ParamKind<'t>> {
+    fn filter<'k, 't: 'k>(
+        &mut self,
+        key: &'t str,
+        value: &'t str,
+        values: &'k mut ValueItems<'t>,
+    ) -> Option<ParamKind<'k>> {
         let names = self.config.names;
         let (field, op) = match filter_key(&names.filter, key) {
             Some((field, op))
@@ -283,25 +366,20 @@ impl Scanner<'_> {
             }
         };
         let op_name = op.unwrap_or("eq");
-        if (self.seen_filters.iter()).any(|(f, o)| f == field && o == op_name) {
+        if !self.seen_filters.insert(field, op_name) {
             self.duplicate(key);
             return None;
         }
-        self.seen_filters
-            .push((SmolStr::new(field), SmolStr::new(op_name)));
 
-        let values = match value_list(value) {
-            Ok(values) => values,
-            Err((offset, problem)) => {
-                self.errors.push(ParseError::InvalidValue {
-                    parameter: key.to_owned(),
-                    value: value.to_owned(),
-                    offset,
-                    problem,
-                });
-                return None;
-            }
-        };
+        if let Err((offset, problem)) = value_list(value, values) {
+            self.errors.push(ParseError::InvalidValue {
+                parameter: key.to_owned(),
+                value: value.to_owned(),
+                offset,
+                problem,
+            });
+            return None;
+        }
         let limits = self.config.limits;
         if values.len() > limits.max_filter_values {
             self.errors.push(ParseError::LimitExceeded {

@@ -4,7 +4,7 @@ use smol_str::SmolStr;
 
 use crate::error::SortProblem;
 use crate::limits::Limits;
-use crate::parse::{ParamNames, SortDirection, sort_list};
+use crate::parse::{ParamNames, SortDirection, SortItems, sort_list};
 use crate::schema::{
     Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder, OpSet,
     Resource, SchemaError,
@@ -278,7 +278,8 @@ impl ResourceBuilder {
         if sort.is_empty() {
             return Ok(Vec::new());
         }
-        let keys = sort_list(sort).map_err(|(offset, problem)| match problem {
+        let mut keys = SortItems::new();
+        sort_list(sort, &mut keys).map_err(|(offset, problem)| match problem {
             SortProblem::DuplicateField(name) => {
                 checker.field_error(&name, "default_sort names the field twice")
             }
