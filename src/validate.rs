@@ -891,7 +891,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             });
             return false;
         }
-        let mut values = ValueList::default();
+        let mut values = ValueList(SmallVec::with_capacity(count));
         for item in items {
             match typed_value(op, field, item) {
                 Some(value) => values.0.push(value),

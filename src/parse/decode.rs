@@ -21,6 +21,7 @@ pub(crate) fn decode_into<'s>(
         return Ok(raw);
     };
     buf.clear();
+    buf.reserve(bytes.len());
     buf.extend_from_slice(bytes.get(..first).unwrap_or_default());
     let mut i = first;
     while let Some(&b) = bytes.get(i) {

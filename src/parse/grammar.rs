@@ -188,7 +188,7 @@ pub(crate) fn sort_list<'v>(
 
 /// The items of a value list, each a bare item trimmed or a quoted item's
 /// inside unescaped; most filters have a few.
-pub(crate) type ValueItems<'v> = SmallVec<[Cow<'v, str>; 4]>;
+pub(crate) type ValueItems<'v> = SmallVec<[Cow<'v, str>; 8]>;
 
 /// The spaces around an item.
 fn spaces<P>(input: &str) -> Res<'_, &str, P> {
