@@ -8,10 +8,11 @@
 //!
 //! goes through one layer per module, data flowing one way:
 //!
-//! 1. [`parse`]: the raw query string → a [`RawQuery`]: form percent-decoding,
-//!    the key grammar (`filter[FIELD][OP]`), the sort list and the value list,
-//!    duplicates and malformed keys rejected (nom grammars, zero-copy where
-//!    nothing needs decoding).
+//! 1. parse (private): the raw query string split into pairs, each
+//!    percent-decoded (form rules) and read by its nom grammar — the key
+//!    (`filter[FIELD][OP]`), the sort list, the value list — with duplicates
+//!    and malformed keys rejected. Each parameter goes straight to validation;
+//!    nothing is copied where nothing needed decoding.
 //! 2. [`schema`]: the allow-list of each resource — fields, types, operators,
 //!    sortability, NULL placement, aggregates, limits — built in Rust or loaded
 //!    from TOML/JSON, checked once at load time.
@@ -75,6 +76,30 @@
 //!
 //! The full reference (every parameter, operator, type, error code and limit)
 //! is the README, whose examples are compiled as tests of this crate.
+//!
+//! # The grammar, rule by rule
+//!
+//! Each rule of SPEC §1–3 is one nom function in `src/parse/grammar.rs`, named
+//! after it; they run on percent-decoded text, and an error carries the byte
+//! offset of the fault in that text ([`ParseError::offset`]).
+//!
+//! | SPEC rule | function |
+//! |---|---|
+//! | `filter_key = PREFIX segment segment?` (PREFIX is `filter` or its configured name) | `filter_key` |
+//! | `segment = "[" [^\[\]]* "]"` | `segment` |
+//! | `sort_list = sort_key ("," sort_key)*` | `sort_list` |
+//! | `sort_key = direction field_name` | `sort_key` |
+//! | `direction = ("-" \| "+")?` | `direction` |
+//! | `field_name = [A-Za-z_][A-Za-z0-9_]*` | `field_name` |
+//! | `list = item ("," item)*` | `value_list` |
+//! | `item = quoted \| bare`, spaces around it | `item` |
+//! | `quoted = '"' ( [^"\\] \| '\\' ["\\] )* '"'` | `quoted` |
+//! | `bare = [^,"]+`, trimmed | `bare` |
+//! | `X ("," X)*`, the shape both lists share | `comma_list` |
+//!
+//! Around them, plain functions: `pairs` (`&`-separated, split at the first
+//! `=`, empty pairs skipped) and `decode_into` (`%XX`, `+` as a space, UTF-8
+//! and control characters checked).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -738,7 +738,7 @@ impl<'r, 'q> Validator<'r, 'q> {
     fn param(&mut self, param: Param<'_>) {
         let Param { key, value, kind } = param;
         let list_param = match kind {
-            ParamKind::Sort(keys) if keys.is_empty() => None,
+            ParamKind::Sort([]) => None,
             ParamKind::Sort(keys) => {
                 self.sort(key, keys);
                 Some(ListParam::Sort)

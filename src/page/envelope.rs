@@ -27,6 +27,7 @@ use crate::validate::{ListQuery, Pagination};
 /// # Ok::<(), listquery::page::PageError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PageEnvelope<T> {
     /// Rows matching the filters, over all pages.
     pub total: u64,
@@ -272,6 +273,7 @@ impl PageOptions {
 /// JSON array of the rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListResponse<T> {
     /// A paginated request: the envelope.
     Page(Box<PageEnvelope<T>>),

@@ -7,23 +7,8 @@
 //! the value by its grammar and hands the parameter to the validator
 //! ([`crate::ListQuery::parse`]), which keeps only typed values.
 //!
-//! The grammars are nom parsers, one function per SPEC rule:
-//!
-//! | SPEC rule | function |
-//! |---|---|
-//! | `filter_key = PREFIX segment segment?` | `grammar::filter_key` |
-//! | `segment = "[" [^\[\]]* "]"` | `grammar::segment` |
-//! | `sort_list = sort_key ("," sort_key)*` | `grammar::sort_list` |
-//! | `sort_key = direction field_name` | `grammar::sort_key` |
-//! | `direction = ("-" \| "+")?` | `grammar::direction` |
-//! | `field_name = [A-Za-z_][A-Za-z0-9_]*` | `grammar::field_name` |
-//! | `list = item ("," item)*` | `grammar::value_list` |
-//! | `item = quoted \| bare` (spaces around) | `grammar::item` |
-//! | `quoted = '"' ( [^"\\] \| '\\' ["\\] )* '"'` | `grammar::quoted` |
-//! | `bare = [^,"]+`, trimmed | `grammar::bare` |
-//!
-//! Pairs (`&`-separated, split at the first `=`) and form percent-decoding
-//! (`%XX`, `+`) are plain functions in `query` and `decode`.
+//! The grammars are nom parsers, one function per SPEC rule (the table is in
+//! the crate docs); pairs and percent-decoding are plain functions.
 
 mod decode;
 mod grammar;

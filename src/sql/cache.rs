@@ -16,6 +16,10 @@
 //! time, with the same result.
 
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+// The rustc hash (Fx): keys are ours, not an attacker's choice of strings
+// (only shapes, bounded by the schema), so a fast non-keyed hash is fine.
+use rustc_hash::FxHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -595,48 +599,5 @@ impl Hash for ShapeKey {
         self.dialect.hash(state);
         self.base_hash.hash(state);
         self.shape.hash(state);
-    }
-}
-
-/// The rustc hash (Fx): keys are ours, not an attacker's choice of strings
-/// (only shapes, bounded by the schema), so a fast non-keyed hash is fine.
-#[derive(Debug, Clone, Copy, Default)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut word = [0; 8];
-        for (slot, byte) in word.iter_mut().zip(chunks.remainder()) {
-            *slot = *byte;
-        }
-        self.add(u64::from_le_bytes(word) ^ (bytes.len() as u64));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.hash
     }
 }
