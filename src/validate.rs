@@ -177,12 +177,6 @@ impl From<String> for Text {
     }
 }
 
-impl From<SmolStr> for Text {
-    fn from(text: SmolStr) -> Self {
-        Self(text)
-    }
-}
-
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
