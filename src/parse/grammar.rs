@@ -1,5 +1,5 @@
 //! The grammars of SPEC §1–3 as nom parsers, one function per rule, named
-//! after it (the table is in the [module docs](super)).
+//! after it (the table is in the crate docs).
 //!
 //! Each grammar runs on percent-decoded text, so a `,` sent as `%2C` separates
 //! items exactly as a raw `,` does (Laravel encodes every comma in its links).
