@@ -22,7 +22,9 @@ pub struct Limits {
     pub max_query_len: usize,
     /// Number of non-empty `key=value` pairs (default 64); one plain `page`
     /// pair is not counted, so the page URLs built from an accepted request
-    /// (which add `page`) are accepted too.
+    /// (which add `page`) are accepted too. Each filter is compared with the
+    /// earlier ones to find a repeated one, so parsing costs grow with the
+    /// square of this limit: keep it in the hundreds.
     pub max_params: usize,
     /// Number of filters, counting each field + operator pair (default 20).
     pub max_filters: usize,

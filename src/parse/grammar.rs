@@ -167,8 +167,9 @@ pub(crate) fn sort_list<'v>(
     keys: &mut SortItems<'v>,
 ) -> Result<(), (usize, SortProblem)> {
     let key = |input| sort_key(value, input);
-    let (rest, ()) = comma_list(value, key, |key| keys.push(key))
-        .map_err(|e| located(value, e, SortProblem::EmptyKey))?;
+    let parsed = comma_list(value, key, |key| keys.push(key));
+    // The keys read before any fault are in `keys`: a field named twice among
+    // them is reported first, as a reader going left to right finds it.
     for (n, key) in keys.iter().enumerate() {
         if keys.iter().take(n).any(|k| k.field == key.field) {
             return Err((
@@ -177,6 +178,7 @@ pub(crate) fn sort_list<'v>(
             ));
         }
     }
+    let (rest, ()) = parsed.map_err(|e| located(value, e, SortProblem::EmptyKey))?;
     // A key ends at a comma or the end: anything else is a bad character.
     match rest.chars().next() {
         None => Ok(()),
@@ -352,6 +354,15 @@ mod tests {
             sort_list("a,a-b"),
             Err((2, SortProblem::DuplicateField("a".into())))
         );
+        assert_eq!(
+            sort_list("id,id,"),
+            Err((3, SortProblem::DuplicateField("id".into())))
+        );
+        assert_eq!(
+            sort_list("id,-id,+name"),
+            Err((3, SortProblem::DuplicateField("id".into())))
+        );
+        assert_eq!(sort_list("a,b,,a"), Err((4, SortProblem::EmptyKey)));
     }
 
     #[test]
