@@ -116,6 +116,10 @@ impl ListQuery {
                     let Some(p) = self.pagination else { continue };
                     (names.per_page.clone(), p.per_page.to_string())
                 }
+                ListParam::Cursor => {
+                    let text = self.cursor.as_ref().map_or("", |c| c.text());
+                    (names.cursor.clone(), text.to_owned())
+                }
                 ListParam::Metadata => (
                     names.metadata.clone(),
                     if self.metadata { "1" } else { "0" }.to_owned(),

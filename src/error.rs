@@ -46,7 +46,9 @@ pub enum ErrorCode {
     LimitExceeded,
     /// An unpaginated result has more rows than `max_unpaginated_rows`.
     TooManyRows,
-    /// A cursor that cannot be used (today: the endpoint offers no cursor pagination).
+    /// A cursor that does not decode, does not match the request's sort, has a
+    /// value of the wrong type, comes with `page`, or is sent to an endpoint
+    /// without cursor pagination.
     InvalidCursor,
 }
 

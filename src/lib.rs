@@ -104,7 +104,9 @@
 #![warn(missing_docs)]
 
 mod canonical;
+pub mod cursor;
 pub use canonical::{RFC3986_QUERY, encode_component};
+pub use cursor::Cursor;
 pub mod error;
 pub mod integrations;
 mod limits;
@@ -125,7 +127,7 @@ pub use parse::{ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, IntoResource,
-    MAX_FIELDS, NullsOrder, OpSet, Resource, Schema, SchemaError,
+    MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema, SchemaError,
 };
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{

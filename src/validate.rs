@@ -14,10 +14,13 @@ use rust_decimal::Decimal;
 use smallvec::SmallVec;
 use smol_str::SmolStr;
 
+use crate::cursor::Cursor;
 use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
 use crate::parse::{self, Param, ParamKind, ParseConfig, SortDirection, SortItem};
-use crate::schema::{Field, FieldId, FieldType, FilterOp, IntoResource, NullsOrder, Resource};
+use crate::schema::{
+    Field, FieldId, FieldType, FilterOp, IntoResource, NullsOrder, PaginationMode, Resource,
+};
 
 /// Who is asking, for the pagination default (SPEC §4). listquery does no
 /// authentication: the app maps its own user to a role, or passes the default
@@ -292,7 +295,8 @@ pub struct SortKey {
 /// The effective sort, inline up to three keys (two and the tie-breaker).
 pub(crate) type SortKeyList = SmallVec<[SortKey; 3]>;
 
-/// Offset pagination of a request.
+/// The page of a paginated request. In cursor mode ([`ListQuery::cursor`])
+/// the page is always 1 and the offset 0: the cursor says where the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pagination {
     /// The page, from 1.
@@ -336,6 +340,8 @@ pub enum ListParam {
     PerPage,
     /// `metadata`.
     Metadata,
+    /// `cursor`.
+    Cursor,
 }
 
 /// A validated list request: what to filter, how to sort, which page, and
@@ -346,6 +352,10 @@ pub struct ListQuery {
     pub(crate) filters: SmallVec<[Filter; 2]>,
     pub(crate) sort: SortKeyList,
     pub(crate) pagination: Option<Pagination>,
+    /// How a paginated request pages; the resource's default when unpaginated.
+    pub(crate) mode: PaginationMode,
+    /// The cursor of a cursor-mode request past its first page.
+    pub(crate) cursor: Option<Cursor>,
     pub(crate) metadata: bool,
     pub(crate) params: SmallVec<[ListParam; 6]>,
     pub(crate) extra: Vec<(String, String)>,
@@ -357,6 +367,8 @@ impl PartialEq for ListQuery {
             && self.filters == other.filters
             && self.sort == other.sort
             && self.pagination == other.pagination
+            && self.mode == other.mode
+            && self.cursor == other.cursor
             && self.metadata == other.metadata
             && self.params == other.params
             && self.extra == other.extra
@@ -401,6 +413,8 @@ impl ListQuery {
             filters: SmallVec::new(),
             sort: SmallVec::new(),
             pagination: None,
+            mode: PaginationMode::Offset,
+            cursor: None,
             metadata: false,
             params: SmallVec::new(),
             extra: Vec::new(),
@@ -431,6 +445,25 @@ impl ListQuery {
     /// The page, or `None` for an unpaginated list.
     pub fn pagination(&self) -> Option<Pagination> {
         self.pagination
+    }
+    /// How the request pages, or `None` for an unpaginated list (SPEC §12).
+    pub fn pagination_mode(&self) -> Option<PaginationMode> {
+        self.pagination.map(|_| self.mode)
+    }
+    /// Whether the count/aggregate statement must run: for an offset page
+    /// (its `total`) and for any page with metadata. Simple and cursor pages
+    /// without metadata run no COUNT.
+    pub fn needs_totals(&self) -> bool {
+        match self.pagination_mode() {
+            None => false,
+            Some(PaginationMode::Offset) => true,
+            Some(_) => self.metadata,
+        }
+    }
+    /// The decoded cursor of a cursor-mode request, `None` on its first page
+    /// (no cursor, or an empty one) and in the other modes.
+    pub fn cursor(&self) -> Option<&Cursor> {
+        self.cursor.as_ref()
     }
     /// Whether metadata (aggregates) was asked for.
     pub fn metadata(&self) -> bool {
@@ -498,7 +531,9 @@ impl ListQuery {
     /// `page` must be at least 1; a page whose offset overflows or passes
     /// `max_offset` gives `None`.
     pub fn with_page(&self, page: u64) -> Option<ListQuery> {
-        let p = self.pagination?;
+        let p = self
+            .pagination
+            .filter(|_| self.mode != PaginationMode::Cursor)?;
         let offset = page.checked_sub(1)?.checked_mul(p.per_page)?;
         if offset > self.resource.limits().max_offset {
             return None;
@@ -620,7 +655,7 @@ fn expected_text(ty: &FieldType) -> String {
 
 /// One value of a filter as its type: the field's, a `LIKE` pattern's (text)
 /// or the `null` operator's (a boolean); `None` when it does not fit.
-fn typed_value(op: FilterOp, field: &Field, text: &str) -> Option<Value> {
+pub(crate) fn typed_value(op: FilterOp, field: &Field, text: &str) -> Option<Value> {
     if op == FilterOp::Null {
         return match text {
             "true" => Some(Value::Boolean(true)),
@@ -709,6 +744,8 @@ struct Validator<'r, 'q> {
     page: Option<Sent<u64>>,
     per_page: Option<Sent<u64>>,
     metadata: Option<Sent<bool>>,
+    /// The `cursor` parameter and its value, read once the sort is known.
+    cursor: Option<(String, String)>,
 }
 
 impl<'r, 'q> Validator<'r, 'q> {
@@ -721,6 +758,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             page: None,
             per_page: None,
             metadata: None,
+            cursor: None,
         }
     }
 
@@ -760,16 +798,8 @@ impl<'r, 'q> Validator<'r, 'q> {
                 Some(ListParam::Metadata)
             }
             ParamKind::Cursor => {
-                self.fail(ValidationError::InvalidCursor {
-                    parameter: key.to_owned(),
-                    value: value.to_owned(),
-                    reason: format!(
-                        "the {} endpoint does not offer cursor pagination; use {}",
-                        self.resource.name(),
-                        self.resource.params().page
-                    ),
-                });
-                None
+                self.cursor = Some((key.to_owned(), value.to_owned()));
+                Some(ListParam::Cursor)
             }
             ParamKind::Other => {
                 self.query.extra.push((key.to_owned(), value.to_owned()));
@@ -784,10 +814,14 @@ impl<'r, 'q> Validator<'r, 'q> {
     /// The request after its last parameter: completes the query and gives
     /// the validation errors (none: the query is valid).
     fn finish(mut self) -> Vec<QueryError> {
-        let pagination = self.pagination();
+        let cursor = self.cursor.take();
+        let pagination = self.pagination(cursor.as_ref());
         self.query.metadata = self.metadata(pagination.is_some());
         self.query.pagination = pagination;
         self.effective_sort();
+        if let Some((key, value)) = cursor {
+            self.read_cursor(key, value);
+        }
         self.bound_values(pagination.is_some());
         self.errors
     }
@@ -911,12 +945,85 @@ impl<'r, 'q> Validator<'r, 'q> {
         true
     }
 
+    /// The mode of a paginated request (SPEC §12): a `cursor` selects cursor
+    /// mode, `page`/`per_page` the resource's offset or simple mode (cursor
+    /// mode for a resource that offers only that), nothing its default mode.
+    fn mode(&mut self, cursor: Option<&(String, String)>) -> Option<PaginationMode> {
+        let resource = self.resource;
+        let offset_mode = (resource.pagination_modes().iter())
+            .find(|m| **m != PaginationMode::Cursor)
+            .copied();
+        let page = self.page.is_some();
+        let per_page = self.per_page.is_some();
+        let Some((key, value)) = cursor else {
+            return if page && offset_mode.is_none() {
+                self.fail(ValidationError::InvalidCursor {
+                    parameter: resource.params().page.clone(),
+                    value: String::new(),
+                    reason: format!(
+                        "the {} endpoint pages with cursors, not page numbers: follow next_page_url, or send {}= for the first page",
+                        resource.name(),
+                        resource.params().cursor
+                    ),
+                });
+                None
+            } else if page || per_page {
+                Some(offset_mode.unwrap_or(PaginationMode::Cursor))
+            } else {
+                resource.pagination_modes().first().copied()
+            };
+        };
+        let reason = if !resource.offers(PaginationMode::Cursor) {
+            format!(
+                "the {} endpoint does not offer cursor pagination; use {}",
+                resource.name(),
+                resource.params().page
+            )
+        } else if page {
+            format!(
+                "a cursor cannot come with {}: the cursor says where the page is; follow next_page_url or prev_page_url as they are",
+                resource.params().page
+            )
+        } else {
+            return Some(PaginationMode::Cursor);
+        };
+        self.fail(ValidationError::InvalidCursor {
+            parameter: key.clone(),
+            value: value.clone(),
+            reason,
+        });
+        None
+    }
+
+    /// Decodes a non-empty cursor of a cursor-mode request against the
+    /// effective sort.
+    fn read_cursor(&mut self, key: String, value: String) {
+        if self.query.pagination.is_none() || self.query.mode != PaginationMode::Cursor {
+            return;
+        }
+        if value.is_empty() {
+            return;
+        }
+        match Cursor::decode(&value, self.resource, &self.query.sort) {
+            Ok(cursor) => self.query.cursor = Some(cursor),
+            Err(reason) => self.fail(ValidationError::InvalidCursor {
+                parameter: key,
+                value,
+                reason: format!("this cursor cannot be used: {reason}"),
+            }),
+        }
+    }
+
     /// The page and its size, when the request is paginated.
-    fn pagination(&mut self) -> Option<Pagination> {
-        let (page, per_page) = (self.page.take(), self.per_page.take());
-        if page.is_none() && per_page.is_none() && !self.options.paginate_by_default {
+    fn pagination(&mut self, cursor: Option<&(String, String)>) -> Option<Pagination> {
+        let explicit = self.page.is_some() || self.per_page.is_some() || cursor.is_some();
+        if !explicit && !self.options.paginate_by_default {
             return None;
         }
+        let mode = self.mode(cursor);
+        let (page, per_page) = (self.page.take(), self.per_page.take());
+        let mode = mode?;
+        self.query.mode = mode;
         let resource = self.resource;
         let max_offset = resource.limits().max_offset;
         let size = match &per_page {

@@ -249,9 +249,9 @@ fn plan(query: &ListQuery, base: &SelectStatement) -> Result<Plan, Failure> {
     let select = sql.select(base).map_err(|e| sql_failure("select", &e))?;
     let (text, values) = Dialect::Sqlite.build(&select);
     let select = (text, db::bind(values).map_err(|e| internal("bind", &e))?);
-    let count = match query.pagination() {
-        None => None,
-        Some(_) => {
+    let count = match query.needs_totals() {
+        false => None,
+        true => {
             let count = sql.count(base).map_err(|e| sql_failure("count", &e))?;
             let (text, values) = count.build();
             let values = db::bind(values).map_err(|e| internal("bind", &e))?;

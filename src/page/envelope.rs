@@ -4,9 +4,11 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::cursor::Cursor;
 use crate::page::links::page_links;
-use crate::page::{LinkOptions, PageError, PageLink, PageUrls};
+use crate::page::{CursorEnvelope, LinkOptions, PageError, PageLink, PageUrls, SimpleEnvelope};
 use crate::schema::AggregateValue;
+use crate::schema::PaginationMode;
 use crate::sql::CountResult;
 use crate::validate::{ListQuery, Pagination};
 
@@ -275,19 +277,27 @@ impl PageOptions {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListResponse<T> {
-    /// A paginated request: the envelope.
+    /// An offset page: the envelope.
     Page(Box<PageEnvelope<T>>),
+    /// A simple-mode page: the envelope without totals.
+    Simple(Box<SimpleEnvelope<T>>),
+    /// A cursor-mode page: the envelope with cursors.
+    Cursor(Box<CursorEnvelope<T>>),
     /// An unpaginated request: every row, as a plain array.
     All(Vec<T>),
 }
 
-impl<T> ListResponse<T> {
+impl<T: Serialize> ListResponse<T> {
     /// Builds the answer to `query` from what the statements returned.
     ///
-    /// - Paginated: `rows` is the page, `totals` what the count statement
-    ///   returned (required: [`PageError::MissingTotal`] otherwise). With
-    ///   metadata asked for, `metadata` holds every aggregate of the resource,
-    ///   in the resource's order.
+    /// - Offset mode: `rows` is the page, `totals` what the count statement
+    ///   returned (required: [`PageError::MissingTotal`] otherwise).
+    /// - Simple and cursor mode: `rows` is what the select returned with its
+    ///   LIMIT of `per_page + 1`; `totals` is needed only for metadata (no
+    ///   COUNT is shown). A cursor page reads each boundary row's sort fields
+    ///   from its serialized form (see [`CursorEnvelope::new`]).
+    /// - With metadata asked for, `metadata` holds every aggregate of the
+    ///   resource, in the resource's order.
     /// - Unpaginated: `rows` is what the select returned with its limit of
     ///   `max_unpaginated_rows + 1`; `totals` is ignored. More than
     ///   `max_unpaginated_rows` rows is [`PageError::TooManyRows`] (send
@@ -320,20 +330,45 @@ impl<T> ListResponse<T> {
         totals: Option<PageTotals>,
         options: &PageOptions,
     ) -> Result<Self, PageError> {
-        let Some(pagination) = query.pagination() else {
+        let (Some(pagination), Some(mode)) = (query.pagination(), query.pagination_mode()) else {
             check_row_count(query, rows.len())?;
             return Ok(Self::All(rows));
         };
-        let totals = totals.ok_or(PageError::MissingTotal)?;
         let urls = options.urls(query)?;
-        let mut envelope = PageEnvelope::new(pagination, totals.total, rows, &urls);
-        if let Some(links) = &options.links {
-            envelope = envelope.with_links(&urls, links);
-        }
-        if query.metadata() {
-            envelope = envelope.with_metadata(metadata_in_order(query, totals.aggregates)?);
-        }
-        Ok(Self::Page(Box::new(envelope)))
+        let metadata = match (query.metadata(), &totals) {
+            (false, _) => None,
+            (true, None) => return Err(PageError::MissingTotal),
+            (true, Some(totals)) => Some(metadata_in_order(query, totals.aggregates.clone())?),
+        };
+        let answer = match mode {
+            PaginationMode::Simple => {
+                let mut envelope =
+                    SimpleEnvelope::new(pagination.page, pagination.per_page, rows, &urls);
+                envelope.metadata = metadata;
+                Self::Simple(Box::new(envelope))
+            }
+            PaginationMode::Cursor => {
+                let resource = query.resource();
+                let keys: Vec<&str> = (query.sort().iter())
+                    .map(|k| resource.field(k.field).name())
+                    .collect();
+                let came_with = query.cursor().map(Cursor::points_to_next_items);
+                let mut envelope =
+                    CursorEnvelope::new(rows, pagination.per_page, came_with, &keys, &urls)?;
+                envelope.metadata = metadata;
+                Self::Cursor(Box::new(envelope))
+            }
+            _ => {
+                let totals = totals.ok_or(PageError::MissingTotal)?;
+                let mut envelope = PageEnvelope::new(pagination, totals.total, rows, &urls);
+                if let Some(links) = &options.links {
+                    envelope = envelope.with_links(&urls, links);
+                }
+                envelope.metadata = metadata;
+                Self::Page(Box::new(envelope))
+            }
+        };
+        Ok(answer)
     }
 }
 

@@ -22,12 +22,14 @@
 
 mod envelope;
 mod links;
+mod modes;
 mod url;
 
 pub use envelope::{
     ListResponse, Metadata, PageEnvelope, PageOptions, PageTotals, check_row_count,
 };
 pub use links::{LinkOptions, PageLink, PageLinkKind};
+pub use modes::{CursorEnvelope, SimpleEnvelope};
 pub use url::PageUrls;
 
 use crate::error::{ErrorCode, ErrorDocument, ErrorObject};
@@ -62,9 +64,18 @@ pub enum PageError {
         /// Why.
         reason: &'static str,
     },
-    /// A paginated request was answered without the count statement's total.
-    #[error("a paginated list needs the total from the count statement")]
+    /// An offset page, or a page with metadata, was answered without the
+    /// count statement's result.
+    #[error("an offset page (and any page with metadata) needs the count statement's result")]
     MissingTotal,
+    /// A cursor page's boundary row has no value for a cursor key.
+    #[error("cannot make the cursor: key '{key}': {reason}")]
+    CursorValue {
+        /// The cursor key (a sort field's name).
+        key: String,
+        /// Why.
+        reason: String,
+    },
     /// Metadata was asked for but an aggregate the resource declares has no value.
     #[error("metadata was asked for but the aggregate '{name}' has no value")]
     MissingAggregate {

@@ -5,6 +5,7 @@ use percent_encoding::utf8_percent_encode;
 
 use crate::RFC3986_QUERY;
 use crate::page::PageError;
+use crate::schema::PaginationMode;
 use crate::validate::ListQuery;
 
 /// Percent-encodes one key or value as `http_build_query(..., PHP_QUERY_RFC3986)`
@@ -68,11 +69,16 @@ impl PageUrls {
 
     /// URLs for the pages of `query`: its list parameters
     /// ([`ListQuery::to_pairs`], in request order) and the resource's name for
-    /// the page parameter. With `keep_unknown`, the request's unrecognised
+    /// the page parameter (the cursor parameter in cursor mode). With `keep_unknown`, the request's unrecognised
     /// parameters ([`ListQuery::extra_params`]) are kept too, after the list
     /// parameters (their order among themselves is kept).
     pub fn for_query(path: &str, query: &ListQuery, keep_unknown: bool) -> Result<Self, PageError> {
-        let mut urls = Self::new(path)?.page_name(query.resource().params().page.as_str());
+        let names = query.resource().params();
+        let page_name = match query.pagination_mode() {
+            Some(PaginationMode::Cursor) => names.cursor.as_str(),
+            _ => names.page.as_str(),
+        };
+        let mut urls = Self::new(path)?.page_name(page_name);
         let extra = if keep_unknown {
             query.extra_params()
         } else {
@@ -153,7 +159,12 @@ impl PageUrls {
 
     /// The URL of page `page` (0 is taken as 1, as Laravel does).
     pub fn url(&self, page: u64) -> String {
-        let page = page.max(1).to_string();
+        self.url_with(&page.max(1).to_string())
+    }
+
+    /// The URL with `value` for the page parameter (a cursor's text, for a
+    /// cursor page: see [`PageUrls::page_name`]).
+    pub fn url_with(&self, page: &str) -> String {
         let mut out = String::with_capacity(self.path.len() + 16 + 24 * self.pairs.len());
         out.push_str(&self.path);
         out.push(if self.path.contains('?') { '&' } else { '?' });
@@ -161,7 +172,7 @@ impl PageUrls {
         let mut page_written = false;
         for (i, (key, value)) in self.pairs.iter().enumerate() {
             if i == page_at {
-                push_pair(&mut out, &self.page_name, &page);
+                push_pair(&mut out, &self.page_name, page);
                 out.push('&');
                 page_written = true;
             }
@@ -169,7 +180,7 @@ impl PageUrls {
             out.push('&');
         }
         if !page_written {
-            push_pair(&mut out, &self.page_name, &page);
+            push_pair(&mut out, &self.page_name, page);
         } else {
             out.pop();
         }

@@ -7,7 +7,7 @@ use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, SortItems, sort_list};
 use crate::schema::{
     Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder, OpSet,
-    Resource, SchemaError,
+    PaginationMode, Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -24,6 +24,7 @@ pub struct ResourceBuilder {
     pub(crate) aggregates: Vec<(String, AggregateFn, Option<String>)>,
     pub(crate) limits: Limits,
     pub(crate) params: ParamNames,
+    pub(crate) pagination: Vec<PaginationMode>,
 }
 
 /// Describes one field for [`ResourceBuilder::field`].
@@ -35,6 +36,7 @@ pub struct FieldBuilder {
     pub(crate) sortable: bool,
     pub(crate) ops: OpSet,
     pub(crate) nulls: NullsOrder,
+    pub(crate) nullable: bool,
     pub(crate) scale: Option<u32>,
 }
 
@@ -65,6 +67,13 @@ impl FieldBuilder {
         self.nulls = nulls;
         self
     }
+    /// Declares that the column is `NOT NULL` (see [`Field::nullable`]): its
+    /// sort then needs no NULL placement and an index serves it on every
+    /// engine. The primary key is always taken as `NOT NULL`.
+    pub fn not_null(mut self) -> Self {
+        self.nullable = false;
+        self
+    }
 }
 
 impl ResourceBuilder {
@@ -81,6 +90,7 @@ impl ResourceBuilder {
             aggregates: Vec::new(),
             limits: Limits::new(),
             params: ParamNames::default(),
+            pagination: vec![PaginationMode::Offset],
         }
     }
     /// The primary-key field (default `id`), the last sort tie-breaker.
@@ -117,6 +127,7 @@ impl ResourceBuilder {
             sortable: false,
             ops: OpSet::EMPTY,
             nulls: NullsOrder::Last,
+            nullable: true,
             scale: None,
         }));
         self
@@ -140,6 +151,12 @@ impl ResourceBuilder {
     /// The names of the recognised parameters.
     pub fn params(mut self, params: ParamNames) -> Self {
         self.params = params;
+        self
+    }
+    /// The pagination modes offered, the default first (default `[Offset]`;
+    /// SPEC §12).
+    pub fn pagination(mut self, modes: &[PaginationMode]) -> Self {
+        self.pagination = modes.to_vec();
         self
     }
     /// Checks everything and builds the resource.
@@ -212,6 +229,11 @@ impl ResourceBuilder {
         let aggregates = self.build_aggregates(&checker, &fields)?;
         checker.params(&self.params)?;
         checker.limits(&self.limits)?;
+        checker.pagination(&self.pagination)?;
+        let mut fields = fields;
+        if let Some(pk) = fields.get_mut(primary_key.index()) {
+            pk.nullable = false;
+        }
 
         Ok(Resource {
             name: self.name,
@@ -227,6 +249,7 @@ impl ResourceBuilder {
             aggregates,
             limits: self.limits,
             params: self.params,
+            pagination: self.pagination,
         })
     }
 
@@ -260,6 +283,7 @@ impl ResourceBuilder {
                 sortable: f.sortable,
                 filter_ops: f.ops,
                 nulls: f.nulls,
+                nullable: f.nullable,
                 scale: f.scale,
             });
         }
@@ -506,6 +530,26 @@ impl Checker<'_> {
                     ),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    fn pagination(&self, modes: &[PaginationMode]) -> Result<(), SchemaError> {
+        if modes.is_empty() {
+            return Err(self.error(
+                "pagination lists no mode; offer offset, simple or cursor (the first is the default)",
+            ));
+        }
+        for (i, mode) in modes.iter().enumerate() {
+            if modes.iter().take(i).any(|seen| seen == mode) {
+                return Err(self.error(format!("pagination lists '{}' twice", mode.as_str())));
+            }
+        }
+        let both = [PaginationMode::Offset, PaginationMode::Simple];
+        if both.iter().all(|m| modes.contains(m)) {
+            return Err(self.error(
+                "pagination lists both offset and simple; page and per_page select one of them, so offer one",
+            ));
         }
         Ok(())
     }

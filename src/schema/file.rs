@@ -15,7 +15,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::limits::Limits;
 use crate::parse::ParamNames;
 use crate::schema::{
-    AggregateFn, FieldType, FilterOp, NullsOrder, Resource, ResourceBuilder, Schema, SchemaError,
+    AggregateFn, FieldType, FilterOp, NullsOrder, PaginationMode, Resource, ResourceBuilder,
+    Schema, SchemaError,
 };
 
 /// The whole file: `[resources.NAME]` tables.
@@ -42,6 +43,7 @@ struct ResourceFile {
     aggregates: OrderedMap<AggregateFile>,
     limits: Option<Limits>,
     parameters: Option<ParamNames>,
+    pagination: Option<Vec<String>>,
 }
 
 /// One entry of `[resources.NAME.fields]`.
@@ -57,6 +59,7 @@ struct FieldFile {
     filter: FilterSetting,
     column: Option<String>,
     nulls: Option<String>,
+    nullable: Option<bool>,
     scale: Option<u32>,
 }
 
@@ -203,6 +206,21 @@ impl ResourceFile {
         if let Some(params) = self.parameters {
             builder = builder.params(params);
         }
+        if let Some(names) = self.pagination {
+            let mut modes = Vec::with_capacity(names.len());
+            for mode in &names {
+                modes.push(mode.parse::<PaginationMode>().map_err(|_| {
+                    invalid(
+                        &name,
+                        None,
+                        format!(
+                            "unknown pagination mode '{mode}'; expected offset, simple or cursor"
+                        ),
+                    )
+                })?);
+            }
+            builder = builder.pagination(&modes);
+        }
         builder.build()
     }
 }
@@ -267,8 +285,12 @@ impl FieldFile {
             }
         };
         let (sort, column, scale) = (self.sort, self.column, self.scale);
+        let not_null = self.nullable == Some(false);
         Ok(builder.field(name.as_str(), ty, |mut f| {
             f = f.filter(&ops).nulls(nulls);
+            if not_null {
+                f = f.not_null();
+            }
             if sort {
                 f = f.sortable();
             }

@@ -234,6 +234,8 @@ pub struct Resource {
     pub(crate) aggregates: Vec<Aggregate>,
     pub(crate) limits: Limits,
     pub(crate) params: ParamNames,
+    /// The pagination modes offered, the default first (never empty).
+    pub(crate) pagination: Vec<PaginationMode>,
 }
 
 impl Resource {
@@ -296,6 +298,14 @@ impl Resource {
     pub fn params(&self) -> &ParamNames {
         &self.params
     }
+    /// The pagination modes the resource offers, its default first (SPEC §12).
+    pub fn pagination_modes(&self) -> &[PaginationMode] {
+        &self.pagination
+    }
+    /// Whether the resource offers `mode`.
+    pub fn offers(&self, mode: PaginationMode) -> bool {
+        self.pagination.contains(&mode)
+    }
     /// Names of the fields a client may sort by.
     pub fn sortable_fields(&self) -> Vec<String> {
         self.fields
@@ -325,6 +335,7 @@ pub struct Field {
     pub(crate) sortable: bool,
     pub(crate) filter_ops: OpSet,
     pub(crate) nulls: NullsOrder,
+    pub(crate) nullable: bool,
     pub(crate) scale: Option<u32>,
 }
 
@@ -352,6 +363,13 @@ impl Field {
     /// Where NULLs sort, in both directions.
     pub fn nulls(&self) -> NullsOrder {
         self.nulls
+    }
+    /// Whether the column may hold NULL (schema key `nullable`, default
+    /// `true`; the primary key never does). For a field that cannot, the sort
+    /// leaves out its NULL placement, so that every engine can read it in
+    /// index order, and a cursor may not hold `null` for it.
+    pub fn nullable(&self) -> bool {
+        self.nullable
     }
     /// For a `decimal` field, the number of digits after the point the column
     /// stores (schema key `scale`), if declared. SQLite has no exact decimal type:
@@ -393,6 +411,45 @@ impl FieldType {
             Self::Date => "date",
             Self::DateTime => "datetime",
             Self::Enum(_) => "enum",
+        }
+    }
+}
+
+/// How a paginated list pages (SPEC §12); a resource lists the modes it
+/// offers, its default first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum PaginationMode {
+    /// `page`/`per_page`, LIMIT/OFFSET and a COUNT: Laravel's `paginate()`.
+    Offset,
+    /// `page`/`per_page`, LIMIT `per_page + 1`/OFFSET, no COUNT: Laravel's
+    /// `simplePaginate()`. A resource offers `offset` or `simple`, not both.
+    Simple,
+    /// A `cursor` parameter, a keyset WHERE and LIMIT `per_page + 1`, no
+    /// OFFSET and no COUNT: Laravel's `cursorPaginate()`.
+    Cursor,
+}
+
+impl PaginationMode {
+    /// `"offset"`, `"simple"` or `"cursor"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Offset => "offset",
+            Self::Simple => "simple",
+            Self::Cursor => "cursor",
+        }
+    }
+}
+
+impl std::str::FromStr for PaginationMode {
+    type Err = crate::error::UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "offset" => Ok(Self::Offset),
+            "simple" => Ok(Self::Simple),
+            "cursor" => Ok(Self::Cursor),
+            _ => Err(crate::error::UnknownName(s.to_owned())),
         }
     }
 }

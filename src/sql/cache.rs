@@ -4,7 +4,7 @@
 //! The shape is everything that decides the text: the resource, the dialect,
 //! your base statement (by its rendered text), each filter's field, operator
 //! and value count (and `null=true`/`false`, which is text, not a value), the
-//! sort, pagination on or off, and metadata. The values — filter values,
+//! sort, the pagination mode (or none), and metadata. The values — filter values,
 //! LIMIT and OFFSET, your base's own values — are never part of the text: they
 //! stay bound parameters, taken from each request.
 //!
@@ -27,7 +27,7 @@ use lru::LruCache;
 use sea_query::{Asterisk, Query, SelectStatement, Values};
 
 use super::{CountQuery, CountResult, Dialect, ListSql, SqlError, bind_value, like_pattern};
-use crate::schema::{FilterOp, Resource};
+use crate::schema::{FilterOp, PaginationMode, Resource};
 use crate::validate::{ListQuery, Value};
 
 /// How much a [`SqlCache`] may hold: a number of entries and a number of bytes
@@ -306,6 +306,12 @@ impl SqlCache {
         query: &ListQuery,
         base: &BaseStatement,
     ) -> Result<ListStatements, SqlError> {
+        if query.cursor().is_some() {
+            // A keyset condition's text depends on the cursor's NULLs and
+            // direction: built by sea-query every time.
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return build_uncached(query, base).map(|(statements, _)| statements);
+        }
         let key = ShapeKey::new(query, base);
         let cached = self.lock().entries.get(&key).cloned();
         if let Some(entry) = cached {
@@ -410,7 +416,10 @@ fn bind(
 ) -> Result<ListStatements, SqlError> {
     // The select binds the base's values, LIMIT (and OFFSET for a page) and
     // the filters'; the count binds fewer, so checking the select is enough.
-    let limit_offset = if query.pagination().is_some() { 2 } else { 1 };
+    let limit_offset = match query.pagination_mode() {
+        None | Some(PaginationMode::Cursor) => 1,
+        Some(_) => 2,
+    };
     ListSql::new(query, base.dialect).check_bound_values(base.values.0.len() + limit_offset)?;
     let select_values = select_values_of(query, base);
     Ok(ListStatements {
@@ -446,14 +455,13 @@ fn count_values_of(query: &ListQuery, base: &BaseStatement) -> Values {
 /// [`count_values_of`], then LIMIT and OFFSET (LIMIT alone when unpaginated).
 fn select_values_of(query: &ListQuery, base: &BaseStatement) -> Values {
     let mut values = count_values_of(query, base);
-    match query.pagination() {
-        Some(page) => {
-            values.0.push(page.per_page.into());
-            values.0.push(page.offset.into());
-        }
-        None => values
-            .0
-            .push(ListSql::new(query, base.dialect).row_limit().into()),
+    values
+        .0
+        .push(ListSql::new(query, base.dialect).row_limit().into());
+    if let (Some(page), Some(PaginationMode::Offset | PaginationMode::Simple)) =
+        (query.pagination(), query.pagination_mode())
+    {
+        values.0.push(page.offset.into());
     }
     values
 }
@@ -560,7 +568,7 @@ impl ShapeKey {
                 key.nulls as u32,
             ]);
         }
-        shape.push(u32::from(query.pagination().is_some()));
+        shape.push(query.pagination_mode().map_or(0, |mode| mode as u32 + 1));
         shape.push(u32::from(query.metadata()));
         Self {
             resource: Arc::clone(query.resource()),

@@ -47,7 +47,7 @@
 //! assert_eq!(sql, concat!(
 //!     r#"SELECT * FROM "invoices" WHERE "customer_id" = $1 AND "status" IN ($2, $3) "#,
 //!     r#"AND LOWER("number") LIKE LOWER($4) ESCAPE '!' "#,
-//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT $5 OFFSET $6"#,
+//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC LIMIT $5 OFFSET $6"#,
 //! ));
 //! assert_eq!(values.0.len(), 6);
 //!
@@ -55,14 +55,14 @@
 //! assert_eq!(my.build(&my.select(&base).unwrap()).0, concat!(
 //!     "SELECT * FROM `invoices` WHERE `customer_id` = ? AND `status` IN (?, ?) ",
 //!     "AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!' ",
-//!     "ORDER BY `amount` IS NULL ASC, `amount` DESC, `id` IS NULL ASC, `id` ASC LIMIT ? OFFSET ?",
+//!     "ORDER BY `amount` IS NULL ASC, `amount` DESC, `id` ASC LIMIT ? OFFSET ?",
 //! ));
 //!
 //! let lite = ListSql::new(&query, Dialect::Sqlite);
 //! assert_eq!(lite.build(&lite.select(&base).unwrap()).0, concat!(
 //!     r#"SELECT * FROM "invoices" WHERE "customer_id" = ? AND "status" IN (?, ?) "#,
 //!     r#"AND LOWER("number") LIKE LOWER(?) ESCAPE '!' "#,
-//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT ? OFFSET ?"#,
+//!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC LIMIT ? OFFSET ?"#,
 //! ));
 //! ```
 //!
@@ -125,9 +125,10 @@ pub use dialect::{Dialect, UnknownDialect};
 pub use error::SqlError;
 pub use explain::{SqlExplain, StatementExplain, value_json};
 
+use crate::cursor::{Cursor, read_direction};
 use crate::parse::SortDirection;
-use crate::schema::{Field, FilterOp, NullsOrder};
-use crate::validate::{Filter, ListQuery, Value};
+use crate::schema::{Field, FilterOp, NullsOrder, PaginationMode};
+use crate::validate::{Filter, ListQuery, SortKey, Value};
 
 /// The escape character of every `LIKE` pattern; it behaves the same on all
 /// three engines (a backslash does not).
@@ -177,16 +178,23 @@ impl<'q> ListSql<'q> {
     /// `max_bound_values` values (your own included); the statement is then
     /// unusable.
     pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
-        match self.query.pagination() {
-            Some(page) => {
-                select.limit(page.per_page).offset(page.offset);
+        match (self.query.pagination(), self.query.pagination_mode()) {
+            (Some(page), Some(PaginationMode::Cursor)) => {
+                select.limit(page.per_page.saturating_add(1)).reset_offset();
             }
-            None => {
+            (Some(page), _) => {
+                select.limit(self.row_limit()).offset(page.offset);
+            }
+            (None, _) => {
                 select.limit(self.row_limit()).reset_offset();
             }
         }
         self.apply_sort(select);
-        self.apply_filters_checked(select)
+        self.apply_filters_checked(select)?;
+        if let Some(cursor) = self.query.cursor() {
+            select.cond_where(self.keyset_condition(cursor));
+        }
+        Ok(())
     }
 
     /// Only the filters, AND'ed onto `select`'s conditions.
@@ -197,29 +205,42 @@ impl<'q> ListSql<'q> {
         Ok(())
     }
 
-    /// Only the sort, appended to `select`'s ORDER BY, NULL placement explicit.
+    /// Only the sort, appended to `select`'s ORDER BY. NULL placement is
+    /// explicit for fields that may hold NULL and left out for `NOT NULL`
+    /// ones (so that an index serves the order on every engine). For a
+    /// previous-items cursor the order is read backwards (every direction and
+    /// NULL placement flipped); the page layer puts the rows back.
     pub fn apply_sort(&self, select: &mut SelectStatement) {
         let resource = self.query.resource();
+        let forwards = self.query.cursor().is_none_or(Cursor::points_to_next_items);
         for key in self.query.sort() {
-            let column = column_expr(resource.field(key.field));
-            let order = match key.direction {
+            let field = resource.field(key.field);
+            let column = column_expr(field);
+            let order = match read_direction(key, forwards) {
                 SortDirection::Asc => Order::Asc,
                 SortDirection::Desc => Order::Desc,
             };
-            let nulls = match key.nulls {
-                NullsOrder::First => NullOrdering::First,
-                NullsOrder::Last => NullOrdering::Last,
+            if !field.nullable() {
+                select.order_by_expr(column, order);
+                continue;
+            }
+            let nulls = if nulls_after(key, forwards) {
+                NullOrdering::Last
+            } else {
+                NullOrdering::First
             };
             select.order_by_expr_with_nulls(column, order, nulls);
         }
     }
 
-    /// The LIMIT of the select statement: the page size, or
+    /// The LIMIT of the select statement: the page size (one more in simple
+    /// and cursor mode, to see whether another page exists), or
     /// `max_unpaginated_rows + 1` for an unpaginated list.
     pub fn row_limit(&self) -> u64 {
-        match self.query.pagination() {
-            Some(page) => page.per_page,
-            None => self.max_unpaginated_rows().saturating_add(1),
+        match (self.query.pagination(), self.query.pagination_mode()) {
+            (Some(page), Some(PaginationMode::Offset)) => page.per_page,
+            (Some(page), _) => page.per_page.saturating_add(1),
+            (None, _) => self.max_unpaginated_rows().saturating_add(1),
         }
     }
 
@@ -255,6 +276,72 @@ impl<'q> ListSql<'q> {
             Err(SqlError::BoundValues { max, actual })
         } else {
             Ok(())
+        }
+    }
+
+    /// The rows after the cursor's boundary row in the order the statement
+    /// reads (SPEC §12): `k1 after v1 OR (k1 = v1 AND (k2 after v2 OR ...))`,
+    /// where "after" honours each key's direction and NULL placement, led by
+    /// a plain bound on the first key (`k1 >= v1`) that lets an index seek.
+    fn keyset_condition(&self, cursor: &Cursor) -> Condition {
+        let resource = self.query.resource();
+        let forwards = cursor.points_to_next_items();
+        let mut rest: Option<Condition> = None;
+        let keys = self.query.sort().iter().zip(cursor.values());
+        for (key, value) in keys.rev() {
+            let field = resource.field(key.field);
+            let column = column_expr(field);
+            let asc = read_direction(key, forwards) == SortDirection::Asc;
+            let nulls_after = field.nullable() && nulls_after(key, forwards);
+            let after = match value {
+                Some(value) => {
+                    let value = bind_value(value);
+                    let beyond = if asc {
+                        column.clone().gt(value)
+                    } else {
+                        column.clone().lt(value)
+                    };
+                    let mut after = Condition::any().add(beyond);
+                    if nulls_after {
+                        after = after.add(column.clone().is_null());
+                    }
+                    after
+                }
+                // Past a NULL come the values when NULLs go first, nothing when they go last.
+                None if nulls_after => Condition::any(),
+                None => Condition::any().add(column.clone().is_not_null()),
+            };
+            let same = match value {
+                Some(value) => column.eq(bind_value(value)),
+                None => column.is_null(),
+            };
+            rest = Some(match rest {
+                None => after,
+                Some(rest) => after.add(Condition::all().add(same).add(rest)),
+            });
+        }
+        let mut condition = Condition::all();
+        if let Some((key, value)) = self.query.sort().iter().zip(cursor.values()).next() {
+            let field = resource.field(key.field);
+            let column = column_expr(field);
+            let asc = read_direction(key, forwards) == SortDirection::Asc;
+            let nulls_after = field.nullable() && nulls_after(key, forwards);
+            match value {
+                Some(value) if !nulls_after => {
+                    let value = bind_value(value);
+                    condition = condition.add(if asc {
+                        column.gte(value)
+                    } else {
+                        column.lte(value)
+                    });
+                }
+                None if nulls_after => condition = condition.add(column.is_null()),
+                _ => {}
+            }
+        }
+        match rest {
+            Some(rest) => condition.add(rest),
+            None => condition,
         }
     }
 
@@ -296,6 +383,13 @@ impl<'q> ListSql<'q> {
         };
         Ok(Condition::all().add(expr))
     }
+}
+
+/// Whether NULLs come after the values of `key` in the order a statement
+/// reads: the field's placement, flipped when a previous-items cursor reads
+/// the sort backwards.
+fn nulls_after(key: &SortKey, forwards: bool) -> bool {
+    (key.nulls == NullsOrder::Last) == forwards
 }
 
 /// The number of values `statement` binds, without building its text.

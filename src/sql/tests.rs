@@ -53,6 +53,8 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
             },
         ],
         pagination,
+        mode: crate::schema::PaginationMode::Offset,
+        cursor: None,
         metadata: true,
         params: smallvec::SmallVec::new(),
         extra: Vec::new(),
@@ -155,7 +157,7 @@ fn caller_scoping_is_kept_and_filters_are_anded() {
         concat!(
             r#"SELECT * FROM "invoices" WHERE ("agent_id" = ? OR "shared" = ?) AND "#,
             r#"(LOWER("invoices"."number") LIKE LOWER(?) ESCAPE '!' OR LOWER("invoices"."number") LIKE LOWER(?) ESCAPE '!') "#,
-            r#"AND "paid" = ? ORDER BY "due_on" DESC NULLS FIRST, "id" ASC NULLS LAST LIMIT ?"#
+            r#"AND "paid" = ? ORDER BY "due_on" DESC NULLS FIRST, "id" ASC LIMIT ?"#
         )
     );
     assert_eq!(
