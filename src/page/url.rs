@@ -145,10 +145,11 @@ impl PageUrls {
     }
 
     /// Adds `#fragment` to every URL, as given (not encoded, as in Laravel);
-    /// an empty fragment adds nothing.
+    /// an empty fragment, and `"0"` (falsy in PHP, so Laravel drops it), add
+    /// nothing.
     pub fn fragment(mut self, fragment: impl Into<String>) -> Self {
         let fragment = fragment.into();
-        self.fragment = (!fragment.is_empty()).then_some(fragment);
+        self.fragment = (!fragment.is_empty() && fragment != "0").then_some(fragment);
         self
     }
 
