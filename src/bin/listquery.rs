@@ -5,6 +5,10 @@
 //! as one JSON document. Exit codes: 0 success; 2 the query has errors (the JSON:API
 //! error body is printed on stdout); 1 a bad schema file, an unknown resource or bad
 //! arguments (a message on stderr).
+//!
+//! `listquery indexes --schema FILE [--resource NAME] [--dialect D]` prints the
+//! `CREATE INDEX` statements that serve each resource's sorts (SPEC §12), one
+//! per line, each resource's under a `-- resource` comment line.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +31,21 @@ struct Cli {
 enum Command {
     /// Print what a query means for a resource, as JSON.
     Explain(ExplainArgs),
+    /// Print the CREATE INDEX statements that serve the resources' sorts.
+    Indexes(IndexesArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexesArgs {
+    /// The schema file (.toml or .json).
+    #[arg(long, value_name = "FILE")]
+    schema: PathBuf,
+    /// Only this resource (default: every resource).
+    #[arg(long, value_name = "NAME")]
+    resource: Option<String>,
+    /// The SQL dialect.
+    #[arg(long, value_enum, default_value_t = Dialect::Postgres)]
+    dialect: Dialect,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +129,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Explain(args) => explain(&args),
+        Command::Indexes(args) => indexes(&args),
     };
     let (text, to_stdout, code) = match outcome {
         Outcome::Explained(json) => (json, true, 0),
@@ -127,18 +147,50 @@ fn main() -> ExitCode {
     }
 }
 
+fn indexes(args: &IndexesArgs) -> Outcome {
+    let schema = match Schema::from_path(&args.schema) {
+        Ok(schema) => schema,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let resources: Vec<_> = match &args.resource {
+        None => schema.resources().collect(),
+        Some(name) => match schema.resource(name) {
+            Some(resource) => vec![resource],
+            None => return unknown_resource(&schema, name),
+        },
+    };
+    let mut out = Vec::new();
+    for resource in resources {
+        out.push(format!("-- {}", resource.name()));
+        let advice = listquery::sql::index_advice(resource, sql_dialect(args.dialect));
+        out.extend(advice.into_iter().map(|a| a.statement));
+    }
+    Outcome::Explained(out.join("\n"))
+}
+
+fn unknown_resource(schema: &Schema, name: &str) -> Outcome {
+    let known: Vec<&str> = schema.resources().map(|r| r.name()).collect();
+    Outcome::Failed(format!(
+        "unknown resource '{name}'; the schema has: {}",
+        known.join(", ")
+    ))
+}
+
+fn sql_dialect(dialect: Dialect) -> listquery::sql::Dialect {
+    match dialect {
+        Dialect::Postgres => listquery::sql::Dialect::Postgres,
+        Dialect::Mysql => listquery::sql::Dialect::Mysql,
+        Dialect::Sqlite => listquery::sql::Dialect::Sqlite,
+    }
+}
+
 fn explain(args: &ExplainArgs) -> Outcome {
     let schema = match Schema::from_path(&args.schema) {
         Ok(schema) => schema,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
     let Some(resource) = schema.resource(&args.resource) else {
-        let known: Vec<&str> = schema.resources().map(|r| r.name()).collect();
-        return Outcome::Failed(format!(
-            "unknown resource '{}'; the schema has: {}",
-            args.resource,
-            known.join(", ")
-        ));
+        return unknown_resource(&schema, &args.resource);
     };
     let options = RequestOptions::for_role(args.role.into()).strict(args.strict);
     let query = match ListQuery::parse(&args.query, resource, options) {
@@ -162,11 +214,7 @@ fn explain(args: &ExplainArgs) -> Outcome {
 /// Too many bound values is the client's error (the JSON:API body, exit 2);
 /// any other SQL-layer error is the schema's (exit 1).
 fn sql_block(query: &ListQuery, dialect: Dialect) -> Result<serde_json::Value, Outcome> {
-    let dialect = match dialect {
-        Dialect::Postgres => listquery::sql::Dialect::Postgres,
-        Dialect::Mysql => listquery::sql::Dialect::Mysql,
-        Dialect::Sqlite => listquery::sql::Dialect::Sqlite,
-    };
+    let dialect = sql_dialect(dialect);
     let base = listquery::sql::BaseStatement::for_resource(query.resource(), dialect);
     let explained = listquery::sql::ListSql::new(query, dialect)
         .explain(base.statement())

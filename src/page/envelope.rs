@@ -295,7 +295,8 @@ impl<T: Serialize> ListResponse<T> {
     /// - Simple and cursor mode: `rows` is what the select returned with its
     ///   LIMIT of `per_page + 1`; `totals` is needed only for metadata (no
     ///   COUNT is shown). A cursor page reads each boundary row's sort fields
-    ///   from its serialized form (see [`CursorEnvelope::new`]).
+    ///   from its serialized form: the field's name, else its column's name
+    ///   (`customer_id`), so `T` must serialize to an object holding them.
     /// - With metadata asked for, `metadata` holds every aggregate of the
     ///   resource, in the resource's order.
     /// - Unpaginated: `rows` is what the select returned with its limit of
@@ -349,12 +350,22 @@ impl<T: Serialize> ListResponse<T> {
             }
             PaginationMode::Cursor => {
                 let resource = query.resource();
-                let keys: Vec<&str> = (query.sort().iter())
-                    .map(|k| resource.field(k.field).name())
+                // A row shows a field under its name, or under its column.
+                let keys: Vec<(&str, &str)> = (query.sort().iter())
+                    .map(|k| {
+                        let field = resource.field(k.field);
+                        let column = field.column().rsplit('.').next().unwrap_or_default();
+                        (field.name(), column)
+                    })
                     .collect();
                 let came_with = query.cursor().map(Cursor::points_to_next_items);
-                let mut envelope =
-                    CursorEnvelope::new(rows, pagination.per_page, came_with, &keys, &urls)?;
+                let mut envelope = CursorEnvelope::with_key_names(
+                    rows,
+                    pagination.per_page,
+                    came_with,
+                    &keys,
+                    &urls,
+                )?;
                 envelope.metadata = metadata;
                 Self::Cursor(Box::new(envelope))
             }

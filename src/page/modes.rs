@@ -143,10 +143,26 @@ impl<T: Serialize> CursorEnvelope<T> {
     /// [`PageError::CursorValue`] when a boundary row does not serialize to
     /// an object holding every key.
     pub fn new(
-        mut rows: Vec<T>,
+        rows: Vec<T>,
         per_page: u64,
         points_to_next: Option<bool>,
         keys: &[&str],
+        urls: &PageUrls,
+    ) -> Result<Self, PageError> {
+        let keys: Vec<(&str, &str)> = (keys.iter())
+            .map(|&key| (key, key.rsplit('.').next().unwrap_or(key)))
+            .collect();
+        Self::with_key_names(rows, per_page, points_to_next, &keys, urls)
+    }
+
+    /// As [`CursorEnvelope::new`], where each key is `(name, other)`: a
+    /// row's value is its field `name`, else its field `other` (the column,
+    /// for rows that serialize column names).
+    pub(crate) fn with_key_names(
+        mut rows: Vec<T>,
+        per_page: u64,
+        points_to_next: Option<bool>,
+        keys: &[(&str, &str)],
         urls: &PageUrls,
     ) -> Result<Self, PageError> {
         let per_page_len = usize::try_from(per_page).unwrap_or(usize::MAX);
@@ -188,17 +204,20 @@ impl<T: Serialize> CursorEnvelope<T> {
 }
 
 /// The cursor of `row`: its values for `keys`, as its JSON shows them.
-fn cursor_of<T: Serialize>(row: &T, keys: &[&str], next: bool) -> Result<String, PageError> {
+fn cursor_of<T: Serialize>(
+    row: &T,
+    keys: &[(&str, &str)],
+    next: bool,
+) -> Result<String, PageError> {
     let json = serde_json::to_value(row).map_err(|e| PageError::CursorValue {
-        key: keys.first().copied().unwrap_or_default().to_owned(),
+        key: keys.first().map(|k| k.0).unwrap_or_default().to_owned(),
         reason: format!("the row does not serialize: {e}"),
     })?;
     let mut entries = Vec::with_capacity(keys.len());
-    for &key in keys {
-        let short = key.rsplit('.').next().unwrap_or(key);
+    for &(key, other) in keys {
         let value = json
             .get(key)
-            .or_else(|| json.get(short))
+            .or_else(|| json.get(other))
             .ok_or_else(|| PageError::CursorValue {
                 key: key.to_owned(),
                 reason: "the row's JSON has no such field (a cursor page needs the sort fields in every row)".to_owned(),

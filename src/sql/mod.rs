@@ -110,6 +110,7 @@ mod count;
 mod dialect;
 mod error;
 mod explain;
+mod indexes;
 
 use sea_query::{
     Alias, Condition, Expr, ExprTrait, Func, MysqlQueryBuilder, NullOrdering, Order,
@@ -124,6 +125,7 @@ pub use count::{CountColumn, CountQuery, CountResult};
 pub use dialect::{Dialect, UnknownDialect};
 pub use error::SqlError;
 pub use explain::{SqlExplain, StatementExplain, value_json};
+pub use indexes::{IndexAdvice, index_advice};
 
 use crate::cursor::{Cursor, read_direction};
 use crate::parse::SortDirection;
