@@ -1128,7 +1128,8 @@ impl<'r, 'q> Validator<'r, 'q> {
 
 /// The JSON form of SPEC §11 (the `explain` output without `sql`): `resource`,
 /// `filters` (`field`, `op`, `values`), the effective `sort` (`field`,
-/// `direction`, `nulls`), `pagination` (`page`, `per_page`, `offset`, or `null`)
+/// `direction`, `nulls`), `pagination` (`page`, `per_page`, `offset`, plus
+/// `mode` and `cursor` in simple and cursor mode; or `null`)
 /// and `metadata`.
 impl serde::Serialize for ListQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1147,10 +1148,20 @@ impl serde::Serialize for ListQuery {
             nulls: NullsOrder,
         }
         #[derive(serde::Serialize)]
-        struct PaginationJson {
+        struct PaginationJson<'a> {
             page: u64,
             per_page: u64,
             offset: u64,
+            /// Only for simple and cursor mode (offset mode keeps SPEC §11's shape).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            mode: Option<PaginationMode>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cursor: Option<CursorJson<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct CursorJson<'a> {
+            points_to_next_items: bool,
+            values: Vec<Option<&'a Value>>,
         }
 
         let r = &self.resource;
@@ -1176,6 +1187,11 @@ impl serde::Serialize for ListQuery {
             page: p.page,
             per_page: p.per_page,
             offset: p.offset,
+            mode: (self.mode != PaginationMode::Offset).then_some(self.mode),
+            cursor: self.cursor.as_ref().map(|c| CursorJson {
+                points_to_next_items: c.points_to_next_items(),
+                values: c.values().iter().map(Option::as_ref).collect(),
+            }),
         });
         let mut st = s.serialize_struct("ListQuery", 5)?;
         st.serialize_field("resource", r.name())?;

@@ -237,6 +237,17 @@ impl Server {
         self.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
+    /// The ids `sql` returns, in its order.
+    fn ordered_ids(&self, sql: &str) -> Vec<i64> {
+        let conn = self.sqlite();
+        let mut statement = conn.prepare(sql).unwrap();
+        statement
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
     fn ids(&self, sql: &str) -> BTreeSet<i64> {
         let conn = self.sqlite();
         let mut statement = conn.prepare(sql).unwrap();
@@ -429,6 +440,77 @@ fn following_next_page_url_visits_every_row_once() {
     assert_eq!(pages, (total + 36) / 37);
     assert_eq!(seen.len(), all.len(), "rows repeated or skipped");
     assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), all);
+}
+
+/// Follows `next_page_url` from `first`, then `prev_page_url` back; the rows
+/// of both walks in display order.
+fn cursor_walk(server: &Server, first: &str, token: &str) -> (Vec<i64>, Vec<i64>) {
+    let mut target = first.to_owned();
+    let mut forwards = Vec::new();
+    let mut pages = Vec::new();
+    loop {
+        let page = server.get(&target, Some(token)).ok(&target);
+        assert!(
+            page.get("total").is_none(),
+            "{target}: a cursor page has no COUNT"
+        );
+        forwards.extend(ids_of(&page["data"]));
+        pages.push(page.clone());
+        match page["next_page_url"].as_str() {
+            Some(next) => target = Server::target_of(next).to_owned(),
+            None => break,
+        }
+        assert!(pages.len() < 200, "no end to the pages");
+    }
+    let mut page = pages.pop().unwrap();
+    let mut backwards = vec![ids_of(&page["data"])];
+    while let Some(prev) = page["prev_page_url"].as_str() {
+        let target = Server::target_of(prev).to_owned();
+        page = server.get(&target, Some(token)).ok(&target);
+        backwards.push(ids_of(&page["data"]));
+        assert!(backwards.len() < 200, "no start to the pages");
+    }
+    backwards.reverse();
+    (forwards, backwards.concat())
+}
+
+#[test]
+fn cursor_pages_walk_every_row_once_both_ways() {
+    let server = Server::start(150);
+    // due_on: NULLs first and ties; status ties, then the newest first.
+    let cases = [
+        (
+            "/invoices?sort=due_on,-amount&per_page=23&cursor=",
+            "SELECT id FROM invoices ORDER BY due_on IS NOT NULL, due_on, amount DESC, id",
+        ),
+        (
+            "/orders?filter%5Bstatus%5D=paid,shipped&sort=status,-placed_on&per_page=9&cursor=",
+            "SELECT id FROM orders WHERE status IN ('paid', 'shipped') ORDER BY status, placed_on IS NOT NULL, placed_on DESC, id",
+        ),
+    ];
+    for (first, sql) in cases {
+        let want: Vec<i64> = server.ordered_ids(sql);
+        assert!(want.len() > 50, "{first}: several pages");
+        let (forwards, backwards) = cursor_walk(&server, first, ADMIN);
+        assert_eq!(forwards, want, "{first}: forwards");
+        assert_eq!(backwards, want, "{first}: backwards");
+    }
+    // The default mode of /invoices is offset; a cursor from another sort is a 400.
+    let page = server
+        .get("/invoices?cursor=", Some(ADMIN))
+        .ok("first cursor page");
+    let next = Server::target_of(page["next_page_url"].as_str().unwrap()).to_owned();
+    let other_sort = format!("{next}&sort=-amount");
+    let reply = server.get(&other_sort, Some(ADMIN));
+    assert_eq!(reply.status, 400, "{other_sort}");
+    assert!(reply.text.contains("invalid_cursor"), "{}", reply.text);
+    // An agent's cursor walk stays inside their own rows.
+    let (mine, _) = cursor_walk(&server, "/invoices?per_page=4&cursor=", AGENT);
+    let own = server.ids(&format!(
+        "SELECT i.id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE c.agent_id = {AGENT_ID}"
+    ));
+    assert_eq!(mine.iter().copied().collect::<BTreeSet<_>>(), own);
+    assert_eq!(mine.len(), own.len());
 }
 
 #[test]
