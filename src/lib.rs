@@ -126,8 +126,8 @@ pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, P
 pub use parse::{ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, Field, FieldId, FieldType, FilterOp, IntoResource,
-    MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, CountMode, Field, FieldId, FieldType, FilterOp,
+    IntoResource, MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema, SchemaError,
 };
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{

@@ -94,3 +94,82 @@ fn metadata_envelopes_equal_the_oracle(engine: Engine) {
     });
     assert_eq!(checked, cases.len());
 }
+
+on_each_engine!(estimated_totals_come_from_the_plan);
+
+/// `count = "estimated"`: on PostgreSQL and MySQL the EXPLAIN statement runs
+/// on the engine and its estimate becomes the total, flagged in the envelope;
+/// below `exact_count_below`, on SQLite, and with metadata, the count is exact.
+fn estimated_totals_come_from_the_plan(engine: Engine) {
+    let invoices = tables().into_iter().find(|t| t.name == "invoices").unwrap();
+    let schema = |below: u64| {
+        listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
+            "pagination = [\"offset\", \"cursor\"]\n\n[resources.invoices.fields]",
+            &format!(
+                "pagination = [\"offset\", \"cursor\"]\ncount = \"estimated\"\nexact_count_below = {below}\n\n[resources.invoices.fields]"
+            ),
+        ))
+        .unwrap()
+    };
+    let (eager, reluctant) = (schema(1), schema(u64::MAX));
+    let base = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("invoices"))
+        .to_owned();
+    let admin = RequestOptions::for_role(Role::Admin);
+    with_engine(engine, |conn| {
+        for raw in ["", "filter[status]=paid,sent&sort=-amount"] {
+            let query = ListQuery::parse(raw, eager.resource("invoices").unwrap(), admin).unwrap();
+            let sql = ListSql::new(&query, engine.dialect());
+            let Some(estimate) = sql.estimate(&base).unwrap() else {
+                assert_eq!(
+                    engine,
+                    Engine::Sqlite,
+                    "{raw}: estimates on PostgreSQL and MySQL"
+                );
+                continue;
+            };
+            let plan = support::db::plan_text(conn, estimate.text(), &estimate.values().0);
+            let rows = estimate
+                .decode(&plan)
+                .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"));
+            assert!(rows >= 1, "{engine:?} {raw}: {plan}");
+            assert!(estimate.is_used(rows));
+            let options = PageOptions::new("https://api.example.com/invoices").unwrap();
+            let response = ListResponse::new(
+                &query,
+                vec![json!({"id": 1})],
+                Some(PageTotals::estimated(rows)),
+                &options,
+            )
+            .unwrap();
+            let text = serde_json::to_string(&response).unwrap();
+            assert!(
+                text.starts_with(&format!("{{\"total\":{rows},\"total_is_estimate\":true,")),
+                "{text}"
+            );
+            // Below the threshold the estimate is not used: the exact count runs.
+            let exact =
+                ListQuery::parse(raw, reluctant.resource("invoices").unwrap(), admin).unwrap();
+            let estimate = ListSql::new(&exact, engine.dialect())
+                .estimate(&base)
+                .unwrap()
+                .unwrap();
+            assert!(!estimate.is_used(rows));
+            let want = expected(&exact, &invoices).total;
+            let count = ListSql::new(&exact, engine.dialect()).count(&base).unwrap();
+            let (text, values) = count.build();
+            let (total, _) = count_row(conn, &text, &values.0, 0);
+            assert_eq!(total as u64, want, "{engine:?} {raw}");
+        }
+        // Metadata counts exactly in its own statement: no estimate.
+        let query =
+            ListQuery::parse("metadata=1", eager.resource("invoices").unwrap(), admin).unwrap();
+        assert!(
+            ListSql::new(&query, engine.dialect())
+                .estimate(&base)
+                .unwrap()
+                .is_none()
+        );
+    });
+}

@@ -33,6 +33,10 @@ use crate::validate::{ListQuery, Pagination};
 pub struct PageEnvelope<T> {
     /// Rows matching the filters, over all pages.
     pub total: u64,
+    /// `true` when `total` is the planner's estimate (SPEC §12); only then
+    /// is it in the JSON, right after `total`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total_is_estimate: bool,
     /// Rows per page.
     pub per_page: u64,
     /// This page (it may be past the last one).
@@ -82,6 +86,7 @@ impl<T> PageEnvelope<T> {
         };
         Self {
             total,
+            total_is_estimate: false,
             per_page: pagination.per_page,
             current_page: current,
             last_page,
@@ -174,6 +179,8 @@ pub struct PageTotals {
     pub total: u64,
     /// Aggregate values by name; any order.
     pub aggregates: Vec<(String, AggregateValue)>,
+    /// Whether `total` is the planner's estimate.
+    pub estimated: bool,
 }
 
 impl PageTotals {
@@ -182,6 +189,15 @@ impl PageTotals {
         Self {
             total,
             aggregates: Vec::new(),
+            estimated: false,
+        }
+    }
+    /// An estimated total (see [`EstimateQuery`](crate::sql::EstimateQuery)):
+    /// the envelope says `"total_is_estimate": true`.
+    pub fn estimated(total: u64) -> Self {
+        Self {
+            estimated: true,
+            ..Self::new(total)
         }
     }
     /// Totals with aggregate values.
@@ -199,6 +215,7 @@ impl From<CountResult> for PageTotals {
         Self {
             total: result.total,
             aggregates: result.aggregates,
+            estimated: false,
         }
     }
 }
@@ -372,6 +389,7 @@ impl<T: Serialize> ListResponse<T> {
             _ => {
                 let totals = totals.ok_or(PageError::MissingTotal)?;
                 let mut envelope = PageEnvelope::new(pagination, totals.total, rows, &urls);
+                envelope.total_is_estimate = totals.estimated;
                 if let Some(links) = &options.links {
                     envelope = envelope.with_links(&urls, links);
                 }

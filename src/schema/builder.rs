@@ -6,8 +6,8 @@ use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, SortItems, sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder, OpSet,
-    PaginationMode, Resource, SchemaError,
+    Aggregate, AggregateFn, CountMode, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder,
+    OpSet, PaginationMode, Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -25,6 +25,8 @@ pub struct ResourceBuilder {
     pub(crate) limits: Limits,
     pub(crate) params: ParamNames,
     pub(crate) pagination: Vec<PaginationMode>,
+    pub(crate) count: CountMode,
+    pub(crate) exact_count_below: u64,
 }
 
 /// Describes one field for [`ResourceBuilder::field`].
@@ -91,6 +93,8 @@ impl ResourceBuilder {
             limits: Limits::new(),
             params: ParamNames::default(),
             pagination: vec![PaginationMode::Offset],
+            count: CountMode::Exact,
+            exact_count_below: 10_000,
         }
     }
     /// The primary-key field (default `id`), the last sort tie-breaker.
@@ -157,6 +161,17 @@ impl ResourceBuilder {
     /// SPEC §12).
     pub fn pagination(mut self, modes: &[PaginationMode]) -> Self {
         self.pagination = modes.to_vec();
+        self
+    }
+    /// How offset pages count their total (default exact; SPEC §12).
+    pub fn count(mut self, mode: CountMode) -> Self {
+        self.count = mode;
+        self
+    }
+    /// With an estimated count, the estimate below which the count is exact
+    /// (default 10,000).
+    pub fn exact_count_below(mut self, rows: u64) -> Self {
+        self.exact_count_below = rows;
         self
     }
     /// Checks everything and builds the resource.
@@ -250,6 +265,8 @@ impl ResourceBuilder {
             limits: self.limits,
             params: self.params,
             pagination: self.pagination,
+            count: self.count,
+            exact_count_below: self.exact_count_below,
         })
     }
 

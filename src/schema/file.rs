@@ -15,8 +15,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::limits::Limits;
 use crate::parse::ParamNames;
 use crate::schema::{
-    AggregateFn, FieldType, FilterOp, NullsOrder, PaginationMode, Resource, ResourceBuilder,
-    Schema, SchemaError,
+    AggregateFn, CountMode, FieldType, FilterOp, NullsOrder, PaginationMode, Resource,
+    ResourceBuilder, Schema, SchemaError,
 };
 
 /// The whole file: `[resources.NAME]` tables.
@@ -44,6 +44,8 @@ struct ResourceFile {
     limits: Option<Limits>,
     parameters: Option<ParamNames>,
     pagination: Option<Vec<String>>,
+    count: Option<String>,
+    exact_count_below: Option<u64>,
 }
 
 /// One entry of `[resources.NAME.fields]`.
@@ -220,6 +222,23 @@ impl ResourceFile {
                 })?);
             }
             builder = builder.pagination(&modes);
+        }
+        if let Some(count) = self.count {
+            let mode = match count.as_str() {
+                "exact" => CountMode::Exact,
+                "estimated" => CountMode::Estimated,
+                other => {
+                    return Err(invalid(
+                        &name,
+                        None,
+                        format!("unknown count '{other}'; expected exact or estimated"),
+                    ));
+                }
+            };
+            builder = builder.count(mode);
+        }
+        if let Some(rows) = self.exact_count_below {
+            builder = builder.exact_count_below(rows);
         }
         builder.build()
     }

@@ -236,6 +236,8 @@ pub struct Resource {
     pub(crate) params: ParamNames,
     /// The pagination modes offered, the default first (never empty).
     pub(crate) pagination: Vec<PaginationMode>,
+    pub(crate) count: CountMode,
+    pub(crate) exact_count_below: u64,
 }
 
 impl Resource {
@@ -305,6 +307,15 @@ impl Resource {
     /// Whether the resource offers `mode`.
     pub fn offers(&self, mode: PaginationMode) -> bool {
         self.pagination.contains(&mode)
+    }
+    /// How offset pages count their total (SPEC §12).
+    pub fn count_mode(&self) -> CountMode {
+        self.count
+    }
+    /// With [`CountMode::Estimated`]: an estimate below this is replaced by
+    /// an exact count (default 10,000).
+    pub fn exact_count_below(&self) -> u64 {
+        self.exact_count_below
     }
     /// Names of the fields a client may sort by.
     pub fn sortable_fields(&self) -> Vec<String> {
@@ -452,6 +463,21 @@ impl std::str::FromStr for PaginationMode {
             _ => Err(crate::error::UnknownName(s.to_owned())),
         }
     }
+}
+
+/// How an offset page's `total` is counted (SPEC §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CountMode {
+    /// `COUNT(*)` on every request (the default).
+    #[default]
+    Exact,
+    /// The planner's estimate on PostgreSQL and MySQL when it is at least
+    /// `exact_count_below` rows (the envelope then says
+    /// `"total_is_estimate": true`); an exact count below it, on SQLite, and
+    /// whenever metadata is asked for (its statement counts anyway).
+    Estimated,
 }
 
 /// Where NULLs go in a sort, the same on every database.

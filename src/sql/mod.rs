@@ -109,6 +109,7 @@ mod cache;
 mod count;
 mod dialect;
 mod error;
+mod estimate;
 mod explain;
 mod indexes;
 
@@ -124,6 +125,7 @@ pub use cache::{
 pub use count::{CountColumn, CountQuery, CountResult};
 pub use dialect::{Dialect, UnknownDialect};
 pub use error::SqlError;
+pub use estimate::EstimateQuery;
 pub use explain::{SqlExplain, StatementExplain, value_json};
 pub use indexes::{IndexAdvice, index_advice};
 

@@ -465,3 +465,27 @@ pub fn count_row(
         }
     }
 }
+
+/// The first column of the first row as text (an `EXPLAIN` plan as JSON).
+pub fn plan_text(conn: &mut Conn, sql: &str, values: &[V]) -> String {
+    match conn {
+        Conn::Postgres(c) => {
+            let params = pg_params(values);
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| &**p).collect();
+            match c.query_one(sql, &refs) {
+                Ok(row) => row.get::<_, serde_json::Value>(0).to_string(),
+                Err(e) => failed(sql, format!("{:?}", e.code().map(|c| c.code()))),
+            }
+        }
+        Conn::Mysql(c) => {
+            use mysql::prelude::Queryable;
+            match c.exec_first::<String, _, _>(sql, mysql_params(values)) {
+                Ok(Some(text)) => text,
+                Ok(None) => panic!("no plan:\n{sql}"),
+                Err(e) => failed(sql, mysql_code(&e)),
+            }
+        }
+        Conn::Sqlite(_) => panic!("SQLite has no JSON plans"),
+    }
+}
