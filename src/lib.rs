@@ -74,6 +74,58 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Pages on big tables: cursor mode
+//!
+//! A resource that offers cursor pagination (`pagination = ["offset", "cursor"]`)
+//! answers `cursor=` (empty: the first page) with Laravel's `cursorPaginate()`
+//! envelope; the client follows `next_page_url` until it is `null`. The SQL
+//! layer adds a keyset condition that honours each key's direction and NULL
+//! placement and fetches `per_page + 1` rows; [`page::ListResponse::new`]
+//! makes the cursors from the page's first and last rows.
+//!
+//! ```
+//! use listquery::page::{ListResponse, PageOptions};
+//! use listquery::sql::{Dialect, ListSql};
+//! use listquery::{ListQuery, PaginationMode, RequestOptions, Role, Schema};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.events]
+//!     table = "events"
+//!     default_sort = "-at"
+//!     pagination = ["cursor"]
+//!     [resources.events.fields]
+//!     id = { type = "integer", sort = true }
+//!     at = { type = "datetime", sort = true, nullable = false }
+//! "#)?;
+//! let events = schema.resource("events").expect("declared above");
+//! let admin = RequestOptions::for_role(Role::Admin);
+//!
+//! // The first page: no cursor yet.
+//! let first = ListQuery::parse("per_page=2", events, admin)?;
+//! assert_eq!(first.pagination_mode(), Some(PaginationMode::Cursor));
+//! let base = sea_query::Query::select().column(sea_query::Asterisk).from("events").to_owned();
+//! let sql = ListSql::new(&first, Dialect::Sqlite);
+//! assert_eq!(sql.build(&sql.select(&base)?).0,
+//!     r#"SELECT * FROM "events" ORDER BY "at" DESC, "id" ASC LIMIT ?"#); // 3 rows: one to spare
+//! let rows = vec![
+//!     serde_json::json!({"id": 9, "at": "2024-05-01 10:00:00"}),
+//!     serde_json::json!({"id": 4, "at": "2024-04-30 08:00:00"}),
+//!     serde_json::json!({"id": 7, "at": "2024-04-29 23:00:00"}),
+//! ];
+//! let options = PageOptions::new("https://api.example.com/events")?;
+//! let page = serde_json::to_value(ListResponse::new(&first, rows, None, &options)?)?;
+//! let next = page["next_page_url"].as_str().expect("a third row exists");
+//!
+//! // The next page: the cursor holds the last row's sort values.
+//! let second = ListQuery::parse(next.split_once('?').unwrap().1, events, admin)?;
+//! let sql = ListSql::new(&second, Dialect::Sqlite);
+//! assert_eq!(sql.build(&sql.select(&base)?).0, concat!(
+//!     r#"SELECT * FROM "events" WHERE "at" <= ? AND ("at" < ? OR ("at" = ? AND "id" > ?)) "#,
+//!     r#"ORDER BY "at" DESC, "id" ASC LIMIT ?"#,
+//! ));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The full reference (every parameter, operator, type, error code and limit)
 //! is the README, whose examples are compiled as tests of this crate.
 //!
