@@ -104,10 +104,8 @@ fn estimated_totals_come_from_the_plan(engine: Engine) {
     let invoices = tables().into_iter().find(|t| t.name == "invoices").unwrap();
     let schema = |below: u64| {
         listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
-            "pagination = [\"offset\", \"cursor\"]\n\n[resources.invoices.fields]",
-            &format!(
-                "pagination = [\"offset\", \"cursor\"]\ncount = \"estimated\"\nexact_count_below = {below}\n\n[resources.invoices.fields]"
-            ),
+            "count = \"estimated\"\n",
+            &format!("count = \"estimated\"\nexact_count_below = {below}\n"),
         ))
         .unwrap()
     };

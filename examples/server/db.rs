@@ -1,21 +1,17 @@
-//! The embedded SQLite database: tables for the seed schema, a deterministic
+//! The embedded SQLite database: tables for the seed schema, the deterministic
 //! seed on first start, a small pool of read-only connections, and statements
 //! run with sea-query's values bound by type.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
-use rusqlite::types::Value as Sql;
-
-/// A value bound to a SQLite statement.
-pub type SqlValue = Sql;
-use rusqlite::{Connection, OpenFlags, Row, Transaction, params};
+use chrono::{NaiveDate, NaiveDateTime};
+use listquery::Decimal;
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::{Connection, OpenFlags, Row, Transaction};
 use sea_query::{Value as Bound, Values};
 
-/// Agents own customers round-robin: customer `i` belongs to agent `(i - 1) % AGENTS + 1`.
-pub const AGENTS: i64 = 5;
+use crate::seed::{self, Cell};
+use crate::store::{Columns, DbError, Slots};
 
 /// SQLite storage, as the SQL layer expects it: decimals in NUMERIC columns
 /// (aggregated exactly through their declared scale), booleans 0/1, dates
@@ -78,7 +74,29 @@ pub fn create_if_missing(path: &Path, customers: u32) -> Result<bool, DbError> {
     let mut conn = Connection::open(&tmp)?;
     conn.execute_batch(DDL)?;
     let tx = conn.transaction()?;
-    seed(&tx, customers)?;
+    {
+        let mut statements = Vec::new();
+        for (table, columns) in seed::TABLES {
+            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            statements.push((
+                table,
+                tx.prepare(&format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    columns.join(", "),
+                    marks.join(", ")
+                ))?,
+            ));
+        }
+        seed::generate::<DbError>(customers, &mut |table, cells| {
+            let Some((_, insert)) = statements.iter_mut().find(|(t, _)| *t == table) else {
+                return Err(DbError::Column(format!("no table {table}")));
+            };
+            insert.execute(rusqlite::params_from_iter(
+                cells.into_iter().map(sqlite_cell),
+            ))?;
+            Ok(())
+        })?;
+    }
     tx.commit()?;
     conn.execute_batch("PRAGMA journal_mode = WAL;")?;
     drop(conn);
@@ -86,9 +104,21 @@ pub fn create_if_missing(path: &Path, customers: u32) -> Result<bool, DbError> {
     Ok(true)
 }
 
+/// A generated value as SQLite stores it (see `DDL`).
+fn sqlite_cell(cell: Cell) -> Sql {
+    match cell {
+        Cell::Null => Sql::Null,
+        Cell::Int(i) => Sql::Integer(i),
+        Cell::Text(s) => Sql::Text(s),
+        Cell::Bool(b) => Sql::Integer(i64::from(b)),
+        Cell::Money(cents) => Sql::Text(format!("{}.{:02}", cents / 100, cents % 100)),
+        Cell::Date(d) => Sql::Text(d.format("%Y-%m-%d").to_string()),
+        Cell::DateTime(t) => Sql::Text(t.format(listquery::TIMESTAMP_FORMAT).to_string()),
+    }
+}
+
 /// Runs the schema's index advice (`CREATE INDEX IF NOT EXISTS ...`, see
-/// `listquery indexes`), so that every sortable field's first page and deep
-/// cursor pages read about a page of index entries. Returns how many it ran.
+/// `listquery indexes`). Returns how many statements it ran.
 pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbError> {
     let conn = Connection::open(path)?;
     for statement in statements {
@@ -97,188 +127,10 @@ pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbErr
     Ok(statements.len())
 }
 
-/// SplitMix64: a fixed seed gives the same database on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    /// An integer in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = u64::try_from(hi - lo + 1).unwrap_or(1);
-        lo + i64::try_from(self.below(span)).unwrap_or(0)
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        let i = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
-        items.get(i).copied().unwrap_or_default()
-    }
-    /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
-const FIRST: &[&str] = &[
-    "Ada", "Alan", "Barbara", "Claude", "Dennis", "Edsger", "Frances", "Grace", "Hedy", "Ivan",
-    "John", "Ken", "Linus", "Margaret", "Niklaus", "Radia", "Sophie", "Tim", "Ursula", "Zoë",
-];
-const LAST: &[&str] = &[
-    "Lovelace",
-    "Turing",
-    "Liskov",
-    "Shannon",
-    "Ritchie",
-    "Dijkstra",
-    "Allen",
-    "Hopper",
-    "Lamarr",
-    "Sutherland",
-    "McCarthy",
-    "Thompson",
-    "Torvalds",
-    "Hamilton",
-    "Wirth",
-    "Perlman",
-    "Wilson",
-    "Berners-Lee",
-    "Franklin",
-    "O'Neil",
-];
-const COUNTRIES: &[&str] = &["DE", "FR", "NL", "US", "GB", "ES", "IT", "PL"];
-const NOTES: &[&str] = &[
-    "gift wrap",
-    "call before delivery",
-    "50% off, promo_code SPRING",
-    "leave at the door",
-    "\"fragile\"",
-];
-
-fn epoch() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2023, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default()
-}
-
-fn timestamp(t: NaiveDateTime) -> String {
-    t.format(listquery::TIMESTAMP_FORMAT).to_string()
-}
-
-/// Cents as the decimal text SQLite's NUMERIC affinity turns into a number.
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
-}
-
-fn seed(tx: &Transaction<'_>, customers: u32) -> rusqlite::Result<()> {
-    let mut rng = Rng(0x5EED_1157);
-    let customers = i64::from(customers.max(1));
-    let orders = customers * 2;
-    let invoices = customers * 2;
-    let start = epoch();
-
-    let mut insert = tx.prepare(
-        "INSERT INTO customers (id, name, email, country, status, verified, credit_limit, agent_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for id in 1..=customers {
-        let first = rng.pick(FIRST);
-        let last = rng.pick(LAST);
-        let created = start + Duration::minutes(id * 97 + rng.between(0, 60));
-        let updated = created + Duration::hours(rng.between(0, 24 * 90));
-        let status = match rng.below(10) {
-            0 => "blocked",
-            1 | 2 => "inactive",
-            _ => "active",
-        };
-        let credit = (!rng.chance(15)).then(|| money(rng.between(0, 50_000) * 100));
-        insert.execute(params![
-            id,
-            format!("{first} {last}"),
-            format!(
-                "{}.{}{id}@example.{}",
-                first.to_lowercase(),
-                last.to_lowercase(),
-                rng.pick(&["com", "org", "net"])
-            ),
-            rng.pick(COUNTRIES),
-            status,
-            rng.chance(60),
-            credit,
-            (id - 1) % AGENTS + 1,
-            timestamp(created),
-            timestamp(updated),
-        ])?;
-    }
-
-    let mut insert = tx.prepare(
-        "INSERT INTO orders (id, number, customer_id, status, total, currency, placed_on, shipped_at, note, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    for id in 1..=orders {
-        let created = start + Duration::minutes(id * 53 + rng.between(0, 50));
-        let status = rng.pick(&["pending", "paid", "shipped", "cancelled", "refunded"]);
-        let placed = (!rng.chance(5)).then(|| created.date().format("%Y-%m-%d").to_string());
-        let shipped = (status == "shipped")
-            .then(|| timestamp(created + Duration::hours(rng.between(2, 24 * 10))));
-        let note = rng.chance(30).then(|| rng.pick(NOTES));
-        insert.execute(params![
-            id,
-            format!("ORD-{id:06}"),
-            rng.between(1, customers),
-            status,
-            money(rng.between(100, 500_000)),
-            rng.pick(&["EUR", "USD", "GBP"]),
-            placed,
-            shipped,
-            note,
-            timestamp(created),
-            timestamp(created + Duration::hours(rng.between(0, 24 * 30))),
-        ])?;
-    }
-
-    let mut insert = tx.prepare(
-        "INSERT INTO invoices (id, number, status, amount, paid, due_on, created_at, updated_at, customer_id, order_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for id in 1..=invoices {
-        let created = start + Duration::minutes(id * 61 + rng.between(0, 55));
-        let status = rng.pick(&["draft", "sent", "paid", "void"]);
-        let due = (!rng.chance(10)).then(|| {
-            (created.date() + Duration::days(rng.between(7, 60)))
-                .format("%Y-%m-%d")
-                .to_string()
-        });
-        let order = (!rng.chance(20)).then(|| rng.between(1, orders));
-        insert.execute(params![
-            id,
-            format!("INV-{id:06}"),
-            status,
-            money(rng.between(500, 250_000)),
-            status == "paid",
-            due,
-            timestamp(created),
-            timestamp(created + Duration::hours(rng.between(0, 24 * 30))),
-            rng.between(1, customers),
-            order,
-        ])?;
-    }
-    Ok(())
-}
-
-/// A fixed set of read-only connections, each behind a mutex and used by one
-/// blocking task at a time; requests take them round-robin. SQLite in WAL mode
-/// lets them read concurrently.
+/// Read-only connections to one file; SQLite in WAL mode lets them read
+/// concurrently.
 pub struct Pool {
-    connections: Vec<Mutex<Connection>>,
-    next: AtomicUsize,
+    connections: Slots<Connection>,
 }
 
 impl Pool {
@@ -286,46 +138,27 @@ impl Pool {
     pub fn open(path: &Path, size: usize) -> rusqlite::Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let connections = (0..size.max(1))
-            .map(|_| Connection::open_with_flags(path, flags).map(Mutex::new))
+            .map(|_| Connection::open_with_flags(path, flags))
             .collect::<rusqlite::Result<_>>()?;
         Ok(Self {
-            connections,
-            next: AtomicUsize::new(0),
+            connections: Slots::new(connections),
         })
     }
 
-    /// Runs `f` on one connection, inside a read transaction so that a page
+    /// Runs `f` on a free connection, inside a read transaction so that a page
     /// and its count see the same data. Blocks: call it from `spawn_blocking`.
     pub fn read<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len().max(1);
-        let slot = self.connections.get(n).ok_or(DbError::NoConnection)?;
-        // A panic in another task cannot leave a read-only connection half-written.
-        let mut conn = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        let tx = conn.transaction()?;
-        let result = f(&tx)?;
-        tx.finish()?;
-        Ok(result)
+        let read = self.connections.with(|conn| {
+            let tx = conn.transaction()?;
+            let result = f(&tx)?;
+            tx.finish()?;
+            Ok(result)
+        });
+        read.unwrap_or_else(|| Err(DbError::Column("no connection".to_owned())))
     }
-}
-
-/// Why a statement could not run; logged on the server, never sent.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    /// The engine failed.
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The SQL layer bound a type this server does not map.
-    #[error("cannot bind {0} on SQLite")]
-    Unbound(String),
-    /// The pool is empty.
-    #[error("no connection")]
-    NoConnection,
-    /// The database file could not be put in place.
-    #[error("file: {0}")]
-    Io(#[from] std::io::Error),
 }
 
 /// What `sea-query-rusqlite` binds: decimals as text (NUMERIC affinity makes
@@ -368,24 +201,28 @@ pub fn bind(values: Values) -> Result<Vec<Sql>, DbError> {
 pub fn select<T>(
     tx: &Transaction<'_>,
     sql: &str,
-    values: Vec<Sql>,
-    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    values: Values,
+    map: impl Fn(&dyn Columns) -> Result<T, DbError>,
 ) -> Result<Vec<T>, DbError> {
     let mut statement = tx.prepare_cached(sql)?;
-    let rows = statement.query_map(rusqlite::params_from_iter(values), map)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = statement.query(rusqlite::params_from_iter(bind(values)?))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(&SqliteRow(row))?);
+    }
+    Ok(out)
 }
 
 /// Runs a count statement: `total` as an integer, then `extra` text columns.
 pub fn count(
     tx: &Transaction<'_>,
     sql: &str,
-    values: Vec<Sql>,
+    values: Values,
     extra: usize,
 ) -> Result<(i64, Vec<Option<String>>), DbError> {
     let mut statement = tx.prepare_cached(sql)?;
     Ok(
-        statement.query_row(rusqlite::params_from_iter(values), |row| {
+        statement.query_row(rusqlite::params_from_iter(bind(values)?), |row| {
             let total = row.get(0)?;
             let texts = (1..=extra)
                 .map(|i| row.get::<_, Option<String>>(i))
@@ -393,4 +230,43 @@ pub fn count(
             Ok((total, texts))
         })?,
     )
+}
+
+struct SqliteRow<'r, 's>(&'r Row<'s>);
+
+impl Columns for SqliteRow<'_, '_> {
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
+        Ok(self.0.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
+        Ok(self.0.get(i)?)
+    }
+    fn opt_bool(&self, i: usize) -> Result<Option<bool>, DbError> {
+        Ok(self.0.get(i)?)
+    }
+    /// A NUMERIC(12,2) column (SQLite stores it as INTEGER or REAL, exact to
+    /// 15 significant digits) as a decimal with two places.
+    fn opt_decimal(&self, i: usize) -> Result<Option<Decimal>, DbError> {
+        let number = match self.0.get_ref(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Integer(n) => n as f64,
+            ValueRef::Real(r) => r,
+            other => {
+                return Err(DbError::Column(format!(
+                    "column {i}: {:?} is not a number",
+                    other.data_type()
+                )));
+            }
+        };
+        format!("{number:.2}")
+            .parse()
+            .map(Some)
+            .map_err(|e| DbError::Column(format!("column {i}: {e}")))
+    }
+    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, DbError> {
+        Ok(self.0.get(i)?)
+    }
+    fn opt_datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, DbError> {
+        Ok(self.0.get(i)?)
+    }
 }

@@ -1,22 +1,28 @@
 //! The demo API: `GET /customers`, `GET /orders`, `GET /invoices` from
-//! `examples/schema.toml`, over an embedded SQLite file seeded on first start.
+//! `examples/schema.toml`, over an embedded SQLite file seeded on first start,
+//! or over PostgreSQL or MySQL/MariaDB (`--database-url`), seeded the same way.
 //!
 //! ```text
 //! cargo run --release --example server -- [--addr 127.0.0.1:8080] [--db listquery-demo.sqlite3]
+//!     [--database-url postgres://USER@HOST/DB | mysql://USER:PASS@HOST/DB]
 //!     [--base-url http://127.0.0.1:8080] [--rows 1000]
 //! ```
 //!
 //! Every request does the real work: the bearer token picks the caller (an
 //! agent sees only their own customers, and unpaginated lists by default), the
 //! `ListQuery` extractor parses and validates the query (400 with a JSON:API
-//! body), the SQL layer applies it to the endpoint's scoped SELECT for SQLite,
-//! rusqlite runs it on the blocking pool, and the page layer answers with the
-//! Laravel envelope — or a plain array for an unpaginated list.
+//! body), the SQL layer applies it to the endpoint's scoped SELECT for the
+//! database's dialect, the driver runs it on the blocking pool, and the page
+//! layer answers with the Laravel envelope (offset or cursor) — or a plain
+//! array for an unpaginated list.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod db;
 mod records;
+mod remote;
+mod seed;
+mod store;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -32,13 +38,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use listquery::integrations::axum::ListQueryContext;
 use listquery::integrations::{INTERNAL_ERROR_BODY, JSON_CONTENT_TYPE};
-use listquery::page::{ListResponse, PageOptions, PageTotals};
-use listquery::sql::{Dialect, ListSql, SqlError};
+use listquery::page::{ListResponse, PageOptions};
+use listquery::sql::{ListSql, SqlError};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use sea_query::SelectStatement;
 
-use crate::db::Pool;
 use crate::records::{Customer, Invoice, Order, Record};
+use crate::store::{Database, Plan};
 
 /// Demo bearer tokens. Fixed so that the README's commands work as written;
 /// a real app would look callers up in its own user store.
@@ -67,16 +73,19 @@ const TOKENS: [(&str, Caller); 3] = [
 ];
 
 const USAGE: &str = "\
-usage: server [--addr HOST:PORT] [--db PATH] [--base-url URL] [--rows N]
+usage: server [--addr HOST:PORT] [--db PATH] [--database-url URL] [--base-url URL] [--rows N]
 
-  --addr      where to listen (default 127.0.0.1:8080)
-  --db        the SQLite file; created and seeded when missing (default listquery-demo.sqlite3)
-  --base-url  the start of page URLs, before the route (default http://ADDR)
-  --rows      customers to seed, with twice as many orders and invoices (default 1000)";
+  --addr          where to listen (default 127.0.0.1:8080)
+  --db            the SQLite file; created and seeded when missing (default listquery-demo.sqlite3)
+  --database-url  a PostgreSQL (postgres://...) or MySQL/MariaDB (mysql://...) database to
+                  use instead of the SQLite file; its tables are created and seeded when missing
+  --base-url      the start of page URLs, before the route (default http://ADDR)
+  --rows          customers to seed, with twice as many orders and invoices (default 1000)";
 
 struct Args {
     addr: SocketAddr,
     db: PathBuf,
+    database_url: Option<String>,
     base_url: Option<String>,
     rows: u32,
 }
@@ -85,6 +94,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut parsed = Args {
         addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
         db: PathBuf::from("listquery-demo.sqlite3"),
+        database_url: None,
         base_url: None,
         rows: 1000,
     };
@@ -106,6 +116,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map_err(|e| format!("--addr {value:?}: {e}"))?;
             }
             "--db" => parsed.db = PathBuf::from(value),
+            "--database-url" => parsed.database_url = Some(value),
             "--base-url" => parsed.base_url = Some(value),
             "--rows" => {
                 parsed.rows = value
@@ -131,7 +142,7 @@ struct Caller {
 /// Shared by every route.
 struct App {
     tokens: HashMap<&'static str, Caller>,
-    pool: Pool,
+    db: Database,
 }
 
 impl App {
@@ -232,50 +243,26 @@ impl FromRequestParts<Endpoint> for Caller {
     }
 }
 
-/// What the blocking task read: the rows, and the count row for a page.
-type Fetched<R> = (Vec<R>, Option<(i64, Vec<Option<String>>)>);
-
-/// The statements of one request, rendered for SQLite with their values
-/// converted for rusqlite (sea-query's statements are not `Send`, so they stay
-/// on this side of the blocking pool).
-struct Plan {
-    select: (String, Vec<db::SqlValue>),
-    /// The count statement and its number of text columns, for a page.
-    count: Option<(String, Vec<db::SqlValue>, usize)>,
-}
-
-fn plan(query: &ListQuery, base: &SelectStatement) -> Result<Plan, Failure> {
-    let sql = ListSql::new(query, Dialect::Sqlite);
+/// The statements of one request, rendered for the database's dialect: the
+/// select, and the count (or estimate) statement when the envelope needs a
+/// total or metadata. sea-query's statements are not `Send`; their text and
+/// values are.
+fn plan(query: &ListQuery, base: &SelectStatement, app: &App) -> Result<Plan, Failure> {
+    let sql = ListSql::new(query, app.db.dialect());
     let select = sql.select(base).map_err(|e| sql_failure("select", &e))?;
-    let (text, values) = Dialect::Sqlite.build(&select);
-    let select = (text, db::bind(values).map_err(|e| internal("bind", &e))?);
+    let select = sql.build(&select);
+    let estimate = sql
+        .estimate(base)
+        .map_err(|e| sql_failure("estimate", &e))?;
     let count = match query.needs_totals() {
         false => None,
-        true => {
-            let count = sql.count(base).map_err(|e| sql_failure("count", &e))?;
-            let (text, values) = count.build();
-            let values = db::bind(values).map_err(|e| internal("bind", &e))?;
-            Some((text, values, count.columns().len()))
-        }
+        true => Some(sql.count(base).map_err(|e| sql_failure("count", &e))?),
     };
-    Ok(Plan { select, count })
-}
-
-/// Decodes the count row into the page's totals (rebuilding the count
-/// statement, which knows its columns, is cheaper than keeping it).
-fn totals(
-    query: &ListQuery,
-    base: &SelectStatement,
-    total: i64,
-    texts: &[Option<String>],
-) -> Result<PageTotals, Failure> {
-    let count = ListSql::new(query, Dialect::Sqlite)
-        .count(base)
-        .map_err(|e| sql_failure("count", &e))?;
-    count
-        .decode(total, texts)
-        .map(PageTotals::from)
-        .map_err(|e| internal("count row", &e))
+    Ok(Plan {
+        select,
+        count,
+        estimate,
+    })
 }
 
 /// One list request: the caller and the validated query were extracted (401 and
@@ -285,37 +272,18 @@ async fn list<R: Record>(
     caller: Caller,
     query: ListQuery,
 ) -> Result<Response, Failure> {
-    let Plan { select, count } = plan(&query, &R::base_select(caller.agent_id))?;
+    let plan = plan(&query, &R::base_select(caller.agent_id), &endpoint.app)?;
     let app = Arc::clone(&endpoint.app);
-    let (rows, count_row) =
-        tokio::task::spawn_blocking(move || -> Result<Fetched<R>, db::DbError> {
-            app.pool.read(|tx| {
-                let rows = db::select(tx, &select.0, select.1, R::from_row)?;
-                let totals = match count {
-                    Some((text, values, extra)) => Some(db::count(tx, &text, values, extra)?),
-                    None => None,
-                };
-                Ok((rows, totals))
-            })
-        })
+    let fetched = tokio::task::spawn_blocking(move || app.db.read::<R>(plan))
         .await
         .map_err(|e| internal(R::TABLE, &e))?
         .map_err(|e| internal(R::TABLE, &e))?;
-    let totals = match count_row {
-        Some((total, texts)) => Some(totals(
-            &query,
-            &R::base_select(caller.agent_id),
-            total,
-            &texts,
-        )?),
-        None => None,
-    };
-    let answer = ListResponse::new(&query, rows, totals, &endpoint.page).map_err(|e| {
-        match e.to_json_api() {
+    let answer = ListResponse::new(&query, fetched.rows, fetched.totals, &endpoint.page).map_err(
+        |e| match e.to_json_api() {
             Some(doc) => Failure::BadRequest(doc.to_json()),
             None => internal("page", &e),
-        }
-    })?;
+        },
+    )?;
     let body = serde_json::to_string(&answer).map_err(|e| internal("serialize", &e))?;
     Ok(json(StatusCode::OK, body))
 }
@@ -337,6 +305,69 @@ fn route<R: Record>(app: &Arc<App>, schema: &Schema, base_url: &str) -> Result<R
         .with_state(endpoint))
 }
 
+/// The database, ready to serve.
+struct Prepared {
+    db: Database,
+    /// Whether it was seeded now.
+    seeded: bool,
+    /// What to call it in messages (never the URL: it may hold a password).
+    name: String,
+    /// How many advised indexes are in place, and how long creating them took.
+    indexes: usize,
+    index_ms: u128,
+}
+
+/// The SQLite file (created and seeded when missing), or the server of
+/// `--database-url` (its tables created and seeded when missing), with the
+/// indexes the schema advises for its dialect (`listquery indexes`).
+fn prepare_database(
+    schema: &Schema,
+    db_path: PathBuf,
+    url: Option<String>,
+    rows: u32,
+) -> Result<Prepared, String> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let (db, seeded, name) = match url {
+        None => {
+            let name = db_path.display().to_string();
+            let seeded =
+                db::create_if_missing(&db_path, rows).map_err(|e| format!("{name}: {e}"))?;
+            let pool = db::Pool::open(&db_path, workers).map_err(|e| format!("{name}: {e}"))?;
+            (Database::Sqlite(pool), seeded, name)
+        }
+        Some(url) => {
+            let remote = remote::Remote::connect(&url, workers)?;
+            let name = format!("{:?} server of --database-url", remote.dialect());
+            let seeded = remote
+                .create_if_missing(rows)
+                .map_err(|e| format!("{name}: {e}"))?;
+            (Database::Remote(remote), seeded, name)
+        }
+    };
+    let statements: Vec<String> = (schema.resources())
+        .flat_map(|r| listquery::sql::index_advice(r, db.dialect()))
+        .map(|advice| advice.statement)
+        .collect();
+    let started = std::time::Instant::now();
+    let created = match &db {
+        Database::Sqlite(_) => db::create_indexes(&db_path, &statements),
+        Database::Remote(remote) => remote.create_indexes(&statements),
+    };
+    // A database the server cannot write (read-only, or without the tables)
+    // is still served, as it is: only slower, or with errors per request.
+    let indexes = created.unwrap_or_else(|e| {
+        eprintln!("warning: {name}: the advised indexes could not be created: {e}");
+        0
+    });
+    Ok(Prepared {
+        db,
+        seeded,
+        name,
+        indexes,
+        index_ms: started.elapsed().as_millis(),
+    })
+}
+
 fn schema_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/schema.toml")
 }
@@ -348,21 +379,22 @@ async fn run(args: Args) -> Result<(), String> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.addr));
 
-    let seeded = db::create_if_missing(&args.db, args.rows)
-        .map_err(|e| format!("{}: {e}", args.db.display()))?;
-    // The indexes that serve each resource's sorts (`listquery indexes`).
-    let indexes: Vec<String> = (schema.resources())
-        .flat_map(|r| listquery::sql::index_advice(r, Dialect::Sqlite))
-        .map(|advice| advice.statement)
-        .collect();
-    let started = std::time::Instant::now();
-    db::create_indexes(&args.db, &indexes)
-        .map_err(|e| format!("{}: creating the advised indexes: {e}", args.db.display()))?;
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let pool = Pool::open(&args.db, workers).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    // The drivers block: open, seed and index off the async threads.
+    let setup = {
+        let schema = schema.clone();
+        let (db_path, url, rows) = (args.db.clone(), args.database_url.clone(), args.rows);
+        tokio::task::spawn_blocking(move || prepare_database(&schema, db_path, url, rows))
+    };
+    let Prepared {
+        db,
+        seeded,
+        name: where_,
+        indexes,
+        index_ms,
+    } = setup.await.map_err(|e| e.to_string())??;
     let app = Arc::new(App {
         tokens: TOKENS.into_iter().collect(),
-        pool,
+        db,
     });
     let router = route::<Customer>(&app, &schema, &base_url)?
         .merge(route::<Order>(&app, &schema, &base_url)?)
@@ -374,19 +406,14 @@ async fn run(args: Args) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
 
     println!(
-        "database: {} ({})",
-        args.db.display(),
+        "database: {where_} ({})",
         if seeded {
             "seeded now"
         } else {
             "existing file, not re-seeded"
         }
     );
-    println!(
-        "indexes: {} advised by the schema, in place ({} ms)",
-        indexes.len(),
-        started.elapsed().as_millis()
-    );
+    println!("indexes: {indexes} advised by the schema, in place ({index_ms} ms)");
     println!("listening on http://{local}  (page URLs start with {base_url})");
     println!("bearer tokens:");
     for (token, caller) in TOKENS {

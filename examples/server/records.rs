@@ -1,14 +1,12 @@
-//! The rows each endpoint returns, how they are read from SQLite, and each
-//! endpoint's base SELECT with the caller's scoping.
-
-use std::str::FromStr;
+//! The rows each endpoint returns, how they are read from any engine, and
+//! each endpoint's base SELECT with the caller's scoping.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
-use rusqlite::Row;
-use rusqlite::types::{FromSqlError, ValueRef};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::Serialize;
+
+use crate::store::{Columns, DbError};
 
 /// A row type of one endpoint.
 pub trait Record: Serialize + Send + Sized + 'static {
@@ -17,8 +15,8 @@ pub trait Record: Serialize + Send + Sized + 'static {
     /// The columns selected, in the order [`Record::from_row`] reads them.
     const COLUMNS: &'static [&'static str];
 
-    /// Reads one row of the base SELECT.
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+    /// Reads one row of the base SELECT, whatever the engine.
+    fn from_row(row: &dyn Columns) -> Result<Self, DbError>;
 
     /// Restricts `select` to what agent `agent_id` may see.
     fn scope_to_agent(select: &mut SelectStatement, agent_id: i64) {
@@ -46,40 +44,6 @@ pub trait Record: Serialize + Send + Sized + 'static {
         }
         select
     }
-}
-
-/// A NUMERIC(12,2) column (SQLite stores it as INTEGER or REAL, exact to 15
-/// significant digits) as a decimal with two places.
-fn money(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Decimal>> {
-    let number = match row.get_ref(index)? {
-        ValueRef::Null => return Ok(None),
-        ValueRef::Integer(i) => i as f64,
-        ValueRef::Real(r) => r,
-        other => {
-            return Err(rusqlite::Error::FromSqlConversionFailure(
-                index,
-                other.data_type(),
-                Box::new(FromSqlError::InvalidType),
-            ));
-        }
-    };
-    Decimal::from_str(&format!("{number:.2}"))
-        .map(Some)
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                index,
-                rusqlite::types::Type::Real,
-                Box::new(e),
-            )
-        })
-}
-
-fn required_money(row: &Row<'_>, index: usize) -> rusqlite::Result<Decimal> {
-    money(row, index)?.ok_or(rusqlite::Error::InvalidColumnType(
-        index,
-        "NULL decimal".to_owned(),
-        rusqlite::types::Type::Null,
-    ))
 }
 
 /// `GET /customers`.
@@ -114,18 +78,18 @@ impl Record for Customer {
         "updated_at",
     ];
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
         Ok(Self {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            email: row.get(2)?,
-            country: row.get(3)?,
-            status: row.get(4)?,
-            verified: row.get(5)?,
-            credit_limit: money(row, 6)?,
-            agent_id: row.get(7)?,
-            created_at: row.get(8)?,
-            updated_at: row.get(9)?,
+            id: row.int(0)?,
+            name: row.text(1)?,
+            email: row.text(2)?,
+            country: row.text(3)?,
+            status: row.text(4)?,
+            verified: row.boolean(5)?,
+            credit_limit: row.opt_decimal(6)?,
+            agent_id: row.int(7)?,
+            created_at: row.datetime(8)?,
+            updated_at: row.datetime(9)?,
         })
     }
 
@@ -169,19 +133,19 @@ impl Record for Order {
         "updated_at",
     ];
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
         Ok(Self {
-            id: row.get(0)?,
-            number: row.get(1)?,
-            customer_id: row.get(2)?,
-            status: row.get(3)?,
-            total: required_money(row, 4)?,
-            currency: row.get(5)?,
-            placed_on: row.get(6)?,
-            shipped_at: row.get(7)?,
-            note: row.get(8)?,
-            created_at: row.get(9)?,
-            updated_at: row.get(10)?,
+            id: row.int(0)?,
+            number: row.text(1)?,
+            customer_id: row.int(2)?,
+            status: row.text(3)?,
+            total: row.decimal(4)?,
+            currency: row.text(5)?,
+            placed_on: row.opt_date(6)?,
+            shipped_at: row.opt_datetime(7)?,
+            note: row.opt_text(8)?,
+            created_at: row.datetime(9)?,
+            updated_at: row.datetime(10)?,
         })
     }
 }
@@ -218,18 +182,18 @@ impl Record for Invoice {
         "order_id",
     ];
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
         Ok(Self {
-            id: row.get(0)?,
-            number: row.get(1)?,
-            status: row.get(2)?,
-            amount: required_money(row, 3)?,
-            paid: row.get(4)?,
-            due_on: row.get(5)?,
-            created_at: row.get(6)?,
-            updated_at: row.get(7)?,
-            customer_id: row.get(8)?,
-            order_id: row.get(9)?,
+            id: row.int(0)?,
+            number: row.text(1)?,
+            status: row.text(2)?,
+            amount: row.decimal(3)?,
+            paid: row.boolean(4)?,
+            due_on: row.opt_date(5)?,
+            created_at: row.datetime(6)?,
+            updated_at: row.datetime(7)?,
+            customer_id: row.int(8)?,
+            order_id: row.opt_int(9)?,
         })
     }
 }

@@ -1,0 +1,183 @@
+//! The database behind the demo: the embedded SQLite file (default), or a
+//! PostgreSQL or MySQL/MariaDB server (`--database-url`). One request reads
+//! its page and, when needed, its count (or estimate) in one read-only
+//! transaction, so both see the same data.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use listquery::Decimal;
+use listquery::page::PageTotals;
+use listquery::sql::{CountQuery, Dialect, EstimateQuery};
+use sea_query::Values;
+
+use crate::records::Record;
+use crate::{db, remote};
+
+/// Why a statement could not run; logged on the server, never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite failed.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// MySQL or MariaDB failed.
+    #[error("mysql: {0}")]
+    Mysql(#[from] mysql::Error),
+    /// The SQL layer bound a type this server does not map.
+    #[error("cannot bind {0}")]
+    Unbound(String),
+    /// A column did not hold what the record expects.
+    #[error("column: {0}")]
+    Column(String),
+    /// The count or estimate statement's result could not be read.
+    #[error("count: {0}")]
+    Count(#[from] listquery::SqlError),
+    /// The database file could not be put in place.
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// One row, read by column index whatever the driver.
+pub trait Columns {
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, DbError>;
+    fn opt_bool(&self, i: usize) -> Result<Option<bool>, DbError>;
+    fn opt_decimal(&self, i: usize) -> Result<Option<Decimal>, DbError>;
+    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, DbError>;
+    fn opt_datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, DbError>;
+
+    fn int(&self, i: usize) -> Result<i64, DbError> {
+        self.opt_int(i)?.ok_or_else(|| null(i))
+    }
+    fn text(&self, i: usize) -> Result<String, DbError> {
+        self.opt_text(i)?.ok_or_else(|| null(i))
+    }
+    fn boolean(&self, i: usize) -> Result<bool, DbError> {
+        self.opt_bool(i)?.ok_or_else(|| null(i))
+    }
+    fn decimal(&self, i: usize) -> Result<Decimal, DbError> {
+        self.opt_decimal(i)?.ok_or_else(|| null(i))
+    }
+    fn datetime(&self, i: usize) -> Result<NaiveDateTime, DbError> {
+        self.opt_datetime(i)?.ok_or_else(|| null(i))
+    }
+}
+
+fn null(i: usize) -> DbError {
+    DbError::Column(format!("column {i} is NULL"))
+}
+
+/// A fixed set of connections, each used by one blocking task at a time. A
+/// request takes a free one (scanning from a rotating start), and waits for
+/// one only when all are busy.
+pub struct Slots<T> {
+    slots: Vec<Mutex<T>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl<T> Slots<T> {
+    pub fn new(items: Vec<T>) -> Self {
+        Self {
+            slots: items.into_iter().map(Mutex::new).collect(),
+            next: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Runs `f` on a free connection; `None` only for an empty pool.
+    pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        let n = self.slots.len().max(1);
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % n;
+        let free = (0..n).find_map(|k| self.slots.get((start + k) % n)?.try_lock().ok());
+        // A panic in another task cannot leave a connection half-written: each
+        // use is one transaction, rolled back unless committed.
+        let mut guard: MutexGuard<'_, T> = match free {
+            Some(guard) => guard,
+            None => self
+                .slots
+                .get(start)?
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        };
+        Some(f(&mut guard))
+    }
+}
+
+/// The statements of one request, rendered for the database's dialect.
+pub struct Plan {
+    pub select: (String, Values),
+    /// The count statement and its decoder, when the envelope needs a total
+    /// or metadata.
+    pub count: Option<CountQuery>,
+    /// The estimate statement, for an offset page of a resource with
+    /// `count = "estimated"` on PostgreSQL and MySQL.
+    pub estimate: Option<EstimateQuery>,
+}
+
+/// What a request read.
+pub struct Fetched<R> {
+    pub rows: Vec<R>,
+    pub totals: Option<PageTotals>,
+}
+
+/// The demo's database.
+pub enum Database {
+    Sqlite(db::Pool),
+    Remote(remote::Remote),
+}
+
+impl Database {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Self::Sqlite(_) => Dialect::Sqlite,
+            Self::Remote(remote) => remote.dialect(),
+        }
+    }
+
+    /// Runs a request's statements in one read-only transaction. Blocks.
+    pub fn read<R: Record>(&self, plan: Plan) -> Result<Fetched<R>, DbError> {
+        let Plan {
+            select,
+            count,
+            estimate,
+        } = plan;
+        match self {
+            Self::Sqlite(pool) => pool.read(|tx| {
+                let rows = db::select(tx, &select.0, select.1, R::from_row)?;
+                let totals = match count {
+                    Some(count) => {
+                        let (text, values) = count.build();
+                        let (total, texts) = db::count(tx, &text, values, count.columns().len())?;
+                        Some(PageTotals::from(count.decode(total, &texts)?))
+                    }
+                    None => None,
+                };
+                Ok(Fetched { rows, totals })
+            }),
+            Self::Remote(remote) => remote.read(select, count, estimate),
+        }
+    }
+}
+
+/// The total from an estimate when it is large enough, else from the count.
+pub fn totals(
+    estimate: Option<(EstimateQuery, String)>,
+    count: Option<&CountQuery>,
+    run_count: &mut dyn FnMut(&CountQuery) -> Result<(i64, Vec<Option<String>>), DbError>,
+) -> Result<Option<PageTotals>, DbError> {
+    if let Some((estimate, plan)) = estimate {
+        let rows = estimate.decode(&plan)?;
+        if estimate.is_used(rows) {
+            return Ok(Some(PageTotals::estimated(rows)));
+        }
+    }
+    match count {
+        Some(count) => {
+            let (total, texts) = run_count(count)?;
+            Ok(Some(PageTotals::from(count.decode(total, &texts)?)))
+        }
+        None => Ok(None),
+    }
+}
