@@ -401,3 +401,58 @@ fn help_and_version_go_to_stdout_with_exit_0() {
         assert!(help.contains(word), "{word} missing from:\n{help}");
     }
 }
+
+#[test]
+fn indexes_prints_the_advice_per_dialect() {
+    let out = listquery(&[
+        "indexes",
+        "--schema",
+        SEED,
+        "--dialect",
+        "sqlite",
+        "--resource",
+        "invoices",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "-- invoices");
+    assert!(lines.contains(
+        &r#"CREATE INDEX IF NOT EXISTS "invoices_created_at_id_idx" ON "invoices" ("created_at", "id");"#
+    ));
+    // Every sortable field but the primary key, once.
+    assert_eq!(lines.len(), 1 + 6, "{text}");
+
+    // MySQL: descending indexes of their own, no IF NOT EXISTS.
+    let out = listquery(&[
+        "indexes",
+        "--schema",
+        SEED,
+        "--dialect",
+        "mysql",
+        "--resource",
+        "invoices",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("CREATE INDEX `invoices_created_at_desc_id_idx` ON `invoices` (`created_at` DESC, `id`);"), "{text}");
+    // PostgreSQL: a nullable field's NULL placement in the index.
+    let out = listquery(&["indexes", "--schema", SEED, "--dialect", "postgres"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(r#"("placed_on" DESC NULLS FIRST, "id")"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- customers") && text.contains("-- orders"),
+        "{text}"
+    );
+
+    let out = listquery(&["indexes", "--schema", SEED, "--resource", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown resource 'nope'"));
+}

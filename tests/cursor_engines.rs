@@ -204,3 +204,88 @@ fn simple_pages_follow_the_offset_order(engine: Engine) {
         assert_eq!(seen, want, "{engine:?}");
     });
 }
+
+on_each_engine!(advised_indexes_serve_deep_cursor_pages);
+
+/// `listquery indexes`' statements run on every engine, and the plan of a
+/// deep cursor page seeks in the advised `(created_at, id)` index instead of
+/// reading the table and sorting it. (On tables this small PostgreSQL would
+/// rather scan: its plan is read with sequential scans disabled, which shows
+/// that the index serves the order and the keyset condition.)
+fn advised_indexes_serve_deep_cursor_pages(engine: Engine) {
+    let resource = support::resource("invoices");
+    let advice = listquery::sql::index_advice(resource, engine.dialect());
+    assert!(
+        advice
+            .iter()
+            .any(|a| a.name == "invoices_created_at_id_idx")
+    );
+    let cursor = listquery::cursor::encode(
+        [
+            ("created_at", &json!("2024-02-01 08:30:00")),
+            ("id", &json!(120)),
+        ],
+        true,
+    );
+    let query = ListQuery::parse(
+        &format!("sort=-created_at&cursor={cursor}"),
+        resource,
+        RequestOptions::for_role(Role::Admin),
+    )
+    .unwrap();
+    let base = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("invoices"))
+        .to_owned();
+    let sql = ListSql::new(&query, engine.dialect());
+    let (text, values) = sql.build(&sql.select(&base).unwrap());
+    with_engine(engine, |conn| {
+        for index in &advice {
+            support::db::execute(conn, &index.statement, &[]);
+        }
+        let plan = match engine {
+            Engine::Sqlite => {
+                support::db::plan_rows(conn, &format!("EXPLAIN QUERY PLAN {text}"), &values.0)
+            }
+            Engine::Postgres => {
+                support::db::execute(conn, "SET enable_seqscan = off", &[]);
+                let plan = support::db::plan_text(
+                    conn,
+                    &format!("EXPLAIN (FORMAT JSON) {text}"),
+                    &values.0,
+                );
+                support::db::execute(conn, "SET enable_seqscan = on", &[]);
+                plan
+            }
+            Engine::Mysql => {
+                support::db::plan_text(conn, &format!("EXPLAIN FORMAT=JSON {text}"), &values.0)
+            }
+        };
+        assert!(
+            plan.contains("invoices_created_at_id_idx"),
+            "{engine:?}: {plan}"
+        );
+        // The page is still right with the indexes in place.
+        let got = ids(conn, &text, &values.0);
+        let all = ListQuery::parse(
+            "sort=-created_at",
+            resource,
+            RequestOptions::for_role(Role::Agent),
+        )
+        .unwrap();
+        let invoices = tables().into_iter().find(|t| t.name == "invoices").unwrap();
+        let order = expected(&all, &invoices).ids;
+        let at = order.iter().position(|&id| {
+            let row = invoices
+                .rows
+                .iter()
+                .find(|r| r[0] == Cell::Int(id))
+                .unwrap();
+            let created = &row[invoices.column_index("created_at")];
+            matches!(created, Cell::DateTime(t) if t.to_string() < "2024-02-01 08:30:00".to_owned()
+                || (t.to_string() == "2024-02-01 08:30:00" && id > 120))
+        });
+        let want: Vec<i64> = order[at.unwrap()..].iter().take(16).copied().collect();
+        assert_eq!(got, want, "{engine:?}");
+    });
+}

@@ -506,6 +506,37 @@ const CASES: &[Case] = &[
         None,
         "parameters.per_page and parameters.page are both \"per_page\"",
     ),
+    // Pagination modes and counting (SPEC §12).
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\npagination = []",
+        "invoices",
+        None,
+        "pagination lists no mode",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\npagination = [\"cursor\", \"cursor\"]",
+        "invoices",
+        None,
+        "pagination lists 'cursor' twice",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\npagination = [\"offset\", \"simple\"]",
+        "invoices",
+        None,
+        "pagination lists both offset and simple",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\npagination = [\"keyset\"]",
+        "invoices",
+        None,
+        "unknown pagination mode 'keyset'; expected offset, simple or cursor",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\ncount = \"approximate\"",
+        "invoices",
+        None,
+        "unknown count 'approximate'; expected exact or estimated",
+    ),
     // Limits.
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nlimits.max_filters = 0",
@@ -880,4 +911,45 @@ fn a_resource_with_too_many_fields_is_an_error() {
         err.to_string(),
         "resource 'wide': declares 65536 fields; a resource has at most 65535"
     );
+}
+
+#[test]
+fn pagination_modes_counting_and_nullability_load() {
+    let schema = Schema::from_toml_str(
+        r#"
+        [resources.events]
+        table = "events"
+        pagination = ["cursor", "simple"]
+        count = "estimated"
+        exact_count_below = 500
+        [resources.events.fields]
+        id = { type = "integer", sort = true, nullable = true }
+        at = { type = "datetime", sort = true, nullable = false }
+        note = { type = "string" }
+        "#,
+    )
+    .unwrap();
+    let events = schema.resource("events").unwrap();
+    assert_eq!(
+        events.pagination_modes(),
+        [
+            listquery::PaginationMode::Cursor,
+            listquery::PaginationMode::Simple
+        ]
+    );
+    assert_eq!(events.count_mode(), listquery::CountMode::Estimated);
+    assert_eq!(events.exact_count_below(), 500);
+    // The primary key is never nullable, whatever the file says.
+    assert!(!field(events, "id").nullable());
+    assert!(!field(events, "at").nullable());
+    assert!(field(events, "note").nullable());
+    // The defaults.
+    let seed = Schema::from_path(SEED).unwrap();
+    let customers = seed.resource("customers").unwrap();
+    assert_eq!(
+        customers.pagination_modes(),
+        [listquery::PaginationMode::Offset]
+    );
+    assert_eq!(customers.count_mode(), listquery::CountMode::Exact);
+    assert_eq!(customers.exact_count_below(), 10_000);
 }

@@ -489,3 +489,19 @@ pub fn plan_text(conn: &mut Conn, sql: &str, values: &[V]) -> String {
         Conn::Sqlite(_) => panic!("SQLite has no JSON plans"),
     }
 }
+
+/// The rows of SQLite's `EXPLAIN QUERY PLAN`, their detail column joined.
+pub fn plan_rows(conn: &mut Conn, sql: &str, values: &[V]) -> String {
+    let Conn::Sqlite(c) = conn else {
+        panic!("EXPLAIN QUERY PLAN is SQLite's")
+    };
+    let mut stmt = c.prepare(sql).unwrap();
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(sqlite_params(values)), |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap();
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+        .join("; ")
+}
