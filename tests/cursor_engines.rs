@@ -52,7 +52,7 @@ fn request(engine: Engine, conn: &mut Conn, table: &Table, raw: &str) -> Value {
     let resource = support::resource(table.name);
     let query = ListQuery::parse(raw, resource, RequestOptions::for_role(Role::Admin))
         .unwrap_or_else(|e| panic!("{raw}: {e}"));
-    assert_eq!(query.needs_totals(), false, "{raw}: no COUNT in this mode");
+    assert!(!query.needs_totals(), "{raw}: no COUNT in this mode");
     let base = Query::select()
         .column(Alias::new("id"))
         .from(Alias::new(table.name))
@@ -282,7 +282,7 @@ fn advised_indexes_serve_deep_cursor_pages(engine: Engine) {
                 .find(|r| r[0] == Cell::Int(id))
                 .unwrap();
             let created = &row[invoices.column_index("created_at")];
-            matches!(created, Cell::DateTime(t) if t.to_string() < "2024-02-01 08:30:00".to_owned()
+            matches!(created, Cell::DateTime(t) if t.to_string().as_str() < "2024-02-01 08:30:00"
                 || (t.to_string() == "2024-02-01 08:30:00" && id > 120))
         });
         let want: Vec<i64> = order[at.unwrap()..].iter().take(16).copied().collect();

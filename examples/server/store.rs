@@ -161,11 +161,14 @@ impl Database {
     }
 }
 
+/// A count statement's row: `total`, then its text columns.
+pub type CountRow = (i64, Vec<Option<String>>);
+
 /// The total from an estimate when it is large enough, else from the count.
 pub fn totals(
     estimate: Option<(EstimateQuery, String)>,
     count: Option<&CountQuery>,
-    run_count: &mut dyn FnMut(&CountQuery) -> Result<(i64, Vec<Option<String>>), DbError>,
+    run_count: &mut dyn FnMut(&CountQuery) -> Result<CountRow, DbError>,
 ) -> Result<Option<PageTotals>, DbError> {
     if let Some((estimate, plan)) = estimate {
         let rows = estimate.decode(&plan)?;

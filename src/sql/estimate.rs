@@ -90,11 +90,10 @@ fn mysql_rows(json: &serde_json::Value) -> Option<f64> {
             if let Some(rows) = map.get("rows_produced_per_join").and_then(number) {
                 return Some(rows);
             }
-            if map.contains_key("table_name") {
-                if let Some(rows) = map.get("rows").and_then(number) {
-                    let filtered = map.get("filtered").and_then(number).unwrap_or(100.0);
-                    return Some(rows * filtered / 100.0);
-                }
+            let rows = map.get("rows").and_then(number);
+            if let (true, Some(rows)) = (map.contains_key("table_name"), rows) {
+                let filtered = map.get("filtered").and_then(number).unwrap_or(100.0);
+                return Some(rows * filtered / 100.0);
             }
             map.values().find_map(mysql_rows)
         }
