@@ -355,7 +355,7 @@ pub struct ListQuery {
     /// How a paginated request pages; the resource's default when unpaginated.
     pub(crate) mode: PaginationMode,
     /// The cursor of a cursor-mode request past its first page.
-    pub(crate) cursor: Option<Cursor>,
+    pub(crate) cursor: Option<Box<Cursor>>,
     pub(crate) metadata: bool,
     pub(crate) params: SmallVec<[ListParam; 6]>,
     pub(crate) extra: Vec<(String, String)>,
@@ -463,7 +463,7 @@ impl ListQuery {
     /// The decoded cursor of a cursor-mode request, `None` on its first page
     /// (no cursor, or an empty one) and in the other modes.
     pub fn cursor(&self) -> Option<&Cursor> {
-        self.cursor.as_ref()
+        self.cursor.as_deref()
     }
     /// Whether metadata (aggregates) was asked for.
     pub fn metadata(&self) -> bool {
@@ -1005,7 +1005,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             return;
         }
         match Cursor::decode(&value, self.resource, &self.query.sort) {
-            Ok(cursor) => self.query.cursor = Some(cursor),
+            Ok(cursor) => self.query.cursor = Some(Box::new(cursor)),
             Err(reason) => self.fail(ValidationError::InvalidCursor {
                 parameter: key,
                 value,
