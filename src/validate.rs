@@ -526,7 +526,8 @@ impl ListQuery {
             .deserialize_str(&raw)
     }
 
-    /// A copy of this query for another page (same filters, sort and size).
+    /// A copy of this query for another page (same filters, sort and size),
+    /// its page parameter last, as page URLs write it.
     ///
     /// `page` must be at least 1; a page whose offset overflows or passes
     /// `max_offset` gives `None`.
@@ -540,9 +541,9 @@ impl ListQuery {
         }
         let mut q = self.clone();
         q.pagination = Some(Pagination { page, offset, ..p });
-        if !q.params.contains(&ListParam::Page) {
-            q.params.push(ListParam::Page);
-        }
+        // As in page URLs (SPEC §6), the page goes last.
+        q.params.retain(|p| *p != ListParam::Page);
+        q.params.push(ListParam::Page);
         Some(q)
     }
 }

@@ -143,7 +143,15 @@ fn laravel_paginator_output() {
         // 2. The way a server sees it: the request's query string.
         let (_, res) = resources.iter().find(|(n, _)| *n == per_page).unwrap();
         // The request's `page` is the page asked for: where Laravel's `query`
-        // has one (line 88), it is the same parameter, so it keeps its place.
+        // has one (line 88), the request sends it there. A Laravel app's
+        // paginator never gets the request's page in `query` (`appends()` skips
+        // it), so its URLs end with the page: SPEC §6 says so too.
+        let page_in_query = kept.iter().any(|(k, _)| k == "page");
+        let expected = &if page_in_query {
+            page_last(expected)
+        } else {
+            expected.clone()
+        };
         let mut request = kept.clone();
         match request.iter_mut().find(|(k, _)| k == "page") {
             Some(pair) => pair.1 = raw_page(current),
@@ -201,6 +209,41 @@ fn laravel_paginator_output() {
     }
     // Only the PHP-list line may skip the parsed check.
     assert_eq!(checked_through_parser, lines.len() - 1);
+}
+
+/// `output` with `page=N` moved to the end of every URL's query, as Laravel
+/// writes it when the page is not part of the paginator's `query` option.
+fn page_last(output: &Value) -> Value {
+    match output {
+        Value::String(url) if url.contains("page=") => {
+            let (rest, fragment) = match url.split_once('#') {
+                Some((rest, fragment)) => (rest, format!("#{fragment}")),
+                None => (url.as_str(), String::new()),
+            };
+            let Some((path, query)) = rest.split_once('?') else {
+                return output.clone();
+            };
+            let mut pairs: Vec<&str> = query.split('&').collect();
+            let Some(at) = pairs.iter().position(|p| p.starts_with("page=")) else {
+                return output.clone();
+            };
+            let page = pairs.remove(at);
+            pairs.push(page);
+            Value::String(format!("{path}?{}{fragment}", pairs.join("&")))
+        }
+        Value::Array(items) => Value::Array(items.iter().map(page_last).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        if k == "path" { v.clone() } else { page_last(v) },
+                    )
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 #[test]

@@ -27,9 +27,12 @@ fn encode_into(out: &mut String, text: &str) {
 ///   character is rejected: browsers would follow it to another host.
 /// - The query keeps decoded `(key, value)` pairs in order, encoded as PHP's
 ///   `http_build_query(..., PHP_QUERY_RFC3986)` (only `A-Za-z0-9-_.~` literal).
-/// - The page parameter stays where the request had it; when the request had
-///   none, or had it last, it goes last (after [`PageUrls::append`]ed pairs,
-///   as in Laravel, where `page` always follows the kept query).
+/// - For a request ([`PageUrls::for_query`]) the request's own page (or
+///   cursor) parameter is dropped and the page goes last, after
+///   [`PageUrls::append`]ed pairs, as Laravel's paginator writes it (its
+///   `appends()` skips the page parameter). Pairs given with
+///   [`PageUrls::pairs`] are Laravel's `query` option: a page among them keeps
+///   its place (PHP's `array_merge`).
 /// - The fragment is appended as given (as Laravel does); an empty one is none.
 ///
 /// ```
@@ -68,10 +71,11 @@ impl PageUrls {
     }
 
     /// URLs for the pages of `query`: its list parameters
-    /// ([`ListQuery::to_pairs`], in request order) and the resource's name for
-    /// the page parameter (the cursor parameter in cursor mode). With `keep_unknown`, the request's unrecognised
-    /// parameters ([`ListQuery::extra_params`]) are kept too, after the list
-    /// parameters (their order among themselves is kept).
+    /// ([`ListQuery::to_pairs`], in request order) without its page, then the
+    /// page (the cursor in cursor mode) last (SPEC §6). With `keep_unknown`,
+    /// the request's unrecognised parameters ([`ListQuery::extra_params`]) are
+    /// kept too, after the list parameters (their order among themselves is
+    /// kept).
     pub fn for_query(path: &str, query: &ListQuery, keep_unknown: bool) -> Result<Self, PageError> {
         let names = query.resource().params();
         let page_name = match query.pagination_mode() {
@@ -85,8 +89,8 @@ impl PageUrls {
             &[]
         };
         urls = urls.pairs(query.to_pairs());
-        // Unknown parameters are request parameters: they go before a page that
-        // comes last, exactly like the list parameters.
+        // The request's page is dropped: the page goes last.
+        urls.page_at = None;
         urls.pairs.extend(extra.iter().cloned());
         Ok(urls)
     }
