@@ -117,6 +117,20 @@ fn sqlite_cell(cell: Cell) -> Sql {
     }
 }
 
+/// Whether this SQLite shares one page cache across connections (built with
+/// `SQLITE_ENABLE_MEMORY_MANAGEMENT`): its connections then wait on one lock.
+pub fn shared_page_cache() -> Result<bool, DbError> {
+    let conn = Connection::open_in_memory()?;
+    let mut statement = conn.prepare("PRAGMA compile_options")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        if row.get::<_, String>(0)? == "ENABLE_MEMORY_MANAGEMENT" {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Runs the schema's index advice (`CREATE INDEX IF NOT EXISTS ...`, see
 /// `listquery indexes`). Returns how many statements it ran.
 pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbError> {

@@ -330,6 +330,11 @@ fn prepare_database(
     let (db, seeded, name) = match url {
         None => {
             let name = db_path.display().to_string();
+            if db::shared_page_cache().unwrap_or(false) {
+                eprintln!(
+                    "warning: this SQLite shares one page cache across connections (built with SQLITE_ENABLE_MEMORY_MANAGEMENT): requests will wait on each other; build with LIBSQLITE3_FLAGS=-USQLITE_ENABLE_MEMORY_MANAGEMENT (.cargo/config.toml does)"
+                );
+            }
             let seeded =
                 db::create_if_missing(&db_path, rows).map_err(|e| format!("{name}: {e}"))?;
             let pool = db::Pool::open(&db_path, workers).map_err(|e| format!("{name}: {e}"))?;
