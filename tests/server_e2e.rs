@@ -255,13 +255,7 @@ impl Server {
     }
 
     fn ids(&self, sql: &str) -> BTreeSet<i64> {
-        let conn = self.sqlite();
-        let mut statement = conn.prepare(sql).unwrap();
-        statement
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        self.ordered_ids(sql).into_iter().collect()
     }
 }
 

@@ -1,7 +1,8 @@
-//! Round trip (SPEC §6): arbitrary bytes as a request; when it validates as a
-//! page, every URL its envelope emits (first, last, next, prev and the
+//! Round trip (SPEC §6, §12): arbitrary bytes as a request; when it validates
+//! as a page, every URL its envelope emits (first, last, next, prev and the
 //! `links` buttons, unknown parameters kept) must parse back to the same
-//! query with that page.
+//! query with that page; a cursor page's next and previous URLs parse back to
+//! the same query with a cursor.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -9,8 +10,8 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use listquery::page::{LinkOptions, ListResponse, PageOptions, PageTotals};
 use listquery::{
-    AggregateValue, Decimal, LimitKind, ListQuery, ParseError, QueryError, QueryErrors,
-    RequestOptions, Role, Schema,
+    AggregateValue, Decimal, FieldType, LimitKind, ListParam, ListQuery, PaginationMode,
+    ParseError, QueryError, QueryErrors, RequestOptions, Resource, Role, Schema,
 };
 
 fn schema() -> &'static Schema {
@@ -58,6 +59,63 @@ fn grown_past_a_limit(errors: &QueryErrors) -> bool {
 /// Totals around the interesting edges: none, one, exactly pages, many pages.
 const TOTALS: [u64; 4] = [0, 1, 45, 100_000];
 
+/// A row with a value of the right type for every field (a cursor is made
+/// from the boundary rows' sort fields).
+fn row(resource: &Resource, n: u64) -> serde_json::Value {
+    let mut row = serde_json::Map::new();
+    for field in resource.fields() {
+        let value = match field.ty() {
+            FieldType::Integer => serde_json::json!(n),
+            FieldType::Decimal => serde_json::json!(format!("{n}.50")),
+            FieldType::Boolean => serde_json::json!(n % 2 == 0),
+            FieldType::Date => serde_json::json!("2024-05-01"),
+            FieldType::DateTime => serde_json::json!("2024-05-01 10:00:00"),
+            FieldType::Enum(values) => serde_json::json!(values.first()),
+            _ => serde_json::json!(format!("a/ü\"{n}")),
+        };
+        row.insert(field.name().to_owned(), value);
+    }
+    serde_json::Value::Object(row)
+}
+
+/// A cursor page: its next and previous URLs parse back to the query with a
+/// cursor in place of the request's (and the same everything else).
+fn cursor_round_trip(raw: &str, resource: &std::sync::Arc<Resource>, query: &ListQuery) {
+    let options = RequestOptions::for_role(Role::Collaborator);
+    let per_page = query.pagination().map_or(1, |p| p.per_page);
+    let rows: Vec<serde_json::Value> = (0..=per_page.min(3)).map(|n| row(resource, n)).collect();
+    let (page_options, _) = &page_options()[0];
+    // Totals only matter for metadata, which a cursor page may carry.
+    let aggregates = resource.aggregates().iter().map(|a| {
+        (a.name().to_owned(), AggregateValue::Decimal(Decimal::new(123_450, 2)))
+    });
+    let totals = PageTotals::new(0).with_aggregates(aggregates);
+    let response = ListResponse::new(query, rows, Some(totals), page_options)
+        .unwrap_or_else(|e| panic!("cursor envelope of {raw:?} fails: {e}"));
+    let ListResponse::Cursor(envelope) = response else {
+        panic!("a cursor request of {raw:?} answered without a cursor page");
+    };
+    let without_cursor = |q: &ListQuery| {
+        let name = &resource.params().cursor;
+        q.to_pairs().into_iter().filter(|(k, _)| k != name).collect::<Vec<_>>()
+    };
+    for url in [&envelope.next_page_url, &envelope.prev_page_url].into_iter().flatten() {
+        let query_part = url
+            .strip_prefix(envelope.path.as_str())
+            .and_then(|rest| rest.strip_prefix(['?', '&']))
+            .unwrap_or_else(|| panic!("{url:?} does not extend the path {:?}", envelope.path));
+        let again = match ListQuery::parse(query_part, resource, options) {
+            Ok(again) => again,
+            Err(e) if grown_past_a_limit(&e) => continue,
+            Err(e) => panic!("emitted URL {url:?} (from {raw:?}) is rejected: {e}"),
+        };
+        assert_eq!(again.pagination_mode(), Some(PaginationMode::Cursor), "{url:?}");
+        assert!(again.cursor().is_some(), "{url:?} has no cursor");
+        assert_eq!(again.params().last(), Some(&ListParam::Cursor), "{url:?}: cursor last");
+        assert_eq!(without_cursor(&again), without_cursor(query), "{raw:?} -> {url:?}");
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let raw = String::from_utf8_lossy(data);
     for resource in schema().resources() {
@@ -68,6 +126,10 @@ fuzz_target!(|data: &[u8]| {
         let Some(pagination) = query.pagination() else {
             continue;
         };
+        if query.pagination_mode() == Some(PaginationMode::Cursor) {
+            cursor_round_trip(&raw, resource, &query);
+            continue;
+        }
         for (total, (page_options, keeps_unknown)) in
             TOTALS.iter().zip(page_options().iter().cycle())
         {
