@@ -658,11 +658,8 @@ fn expected_text(ty: &FieldType) -> String {
 /// or the `null` operator's (a boolean); `None` when it does not fit.
 pub(crate) fn typed_value(op: FilterOp, field: &Field, text: &str) -> Option<Value> {
     if op == FilterOp::Null {
-        return match text {
-            "true" => Some(Value::Boolean(true)),
-            "false" => Some(Value::Boolean(false)),
-            _ => None,
-        };
+        // The boolean spellings (SPEC §13): PHP sends true as 1.
+        return parse_boolean(text).map(Value::Boolean);
     }
     if op.is_like() {
         return Some(Value::String(text.into()));
@@ -928,7 +925,7 @@ impl<'r, 'q> Validator<'r, 'q> {
                     parameter: parameter.to_owned(),
                     value: item.clone().into_owned(),
                     expected: if op == FilterOp::Null {
-                        "true or false".to_owned()
+                        "true or false (or 1 or 0)".to_owned()
                     } else {
                         expected_text(field.ty())
                     },
