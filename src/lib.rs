@@ -178,8 +178,9 @@ pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, P
 pub use parse::{ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
-    Aggregate, AggregateFn, AggregateValue, CountMode, Field, FieldId, FieldType, FilterOp,
-    IntoResource, MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema, SchemaError,
+    Aggregate, AggregateFn, AggregateValue, CountMode, EmptyFilter, Field, FieldId, FieldType,
+    FilterOp, IntoResource, MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema,
+    SchemaError,
 };
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{

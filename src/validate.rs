@@ -19,7 +19,8 @@ use crate::error::{QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
 use crate::parse::{self, Param, ParamKind, ParseConfig, SortDirection, SortItem};
 use crate::schema::{
-    Field, FieldId, FieldType, FilterOp, IntoResource, NullsOrder, PaginationMode, Resource,
+    EmptyFilter, Field, FieldId, FieldType, FilterOp, IntoResource, NullsOrder, PaginationMode,
+    Resource,
 };
 
 /// Who is asking, for the pagination default (SPEC §4). listquery does no
@@ -403,6 +404,7 @@ impl ListQuery {
             names: resource.params(),
             limits: resource.limits(),
             strict: options.strict,
+            ignore_empty_filters: resource.empty_filter() == EmptyFilter::Ignore,
         };
         // Each parameter is validated as the scanner finds it: its decoded
         // text lives in the scanner's reused buffers, and only typed values

@@ -102,6 +102,8 @@ pub(crate) struct ParseConfig<'a> {
     pub(crate) limits: &'a Limits,
     /// Reject unrecognised keys with `unknown_parameter` (default: ignore them).
     pub(crate) strict: bool,
+    /// Take a filter with an empty value as absent (`empty_filter = "ignore"`).
+    pub(crate) ignore_empty_filters: bool,
 }
 
 /// Sort direction.

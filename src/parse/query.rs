@@ -370,6 +370,10 @@ impl Scanner<'_> {
             self.duplicate(key);
             return None;
         }
+        // A cleared form field, where the resource takes it as no filter.
+        if value.is_empty() && self.config.ignore_empty_filters {
+            return None;
+        }
 
         if let Err((offset, problem)) = value_list(value, values) {
             self.errors.push(ParseError::InvalidValue {

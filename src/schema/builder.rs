@@ -6,8 +6,8 @@ use crate::error::SortProblem;
 use crate::limits::Limits;
 use crate::parse::{ParamNames, SortDirection, SortItems, sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, CountMode, Field, FieldId, FieldType, FilterOp, MAX_FIELDS, NullsOrder,
-    OpSet, PaginationMode, Resource, SchemaError,
+    Aggregate, AggregateFn, CountMode, EmptyFilter, Field, FieldId, FieldType, FilterOp,
+    MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -27,6 +27,7 @@ pub struct ResourceBuilder {
     pub(crate) pagination: Vec<PaginationMode>,
     pub(crate) count: CountMode,
     pub(crate) exact_count_below: u64,
+    pub(crate) empty_filter: EmptyFilter,
 }
 
 /// Describes one field for [`ResourceBuilder::field`].
@@ -95,6 +96,7 @@ impl ResourceBuilder {
             pagination: vec![PaginationMode::Offset],
             count: CountMode::Exact,
             exact_count_below: 10_000,
+            empty_filter: EmptyFilter::Error,
         }
     }
     /// The primary-key field (default `id`), the last sort tie-breaker.
@@ -172,6 +174,30 @@ impl ResourceBuilder {
     /// (default 10,000).
     pub fn exact_count_below(mut self, rows: u64) -> Self {
         self.exact_count_below = rows;
+        self
+    }
+    /// What a filter with an empty value is (default an error; SPEC §13).
+    ///
+    /// ```
+    /// use listquery::{EmptyFilter, ErrorCode, FieldType, FilterOp, ListQuery, RequestOptions, Resource};
+    /// let build = |empty| Resource::builder("invoices", "invoices")
+    ///     .field("id", FieldType::Integer, |f| f.sortable())
+    ///     .field("status", FieldType::String, |f| f.filter(&[FilterOp::Eq]))
+    ///     .empty_filter(empty)
+    ///     .build()
+    ///     .unwrap();
+    /// let form = build(EmptyFilter::Ignore);
+    /// let q = ListQuery::parse("filter[status]=&page=2", form, RequestOptions::default()).unwrap();
+    /// assert!(q.filters().is_empty());
+    /// assert_eq!(q.to_query_string(), "page=2"); // and not in page URLs
+    /// // An empty item inside a list, and a repeated key, are still errors.
+    /// let e = ListQuery::parse("filter[status]=a,,b", build(EmptyFilter::Ignore), RequestOptions::default());
+    /// assert_eq!(e.unwrap_err().codes(), [ErrorCode::InvalidValue]);
+    /// let e = ListQuery::parse("filter[status]=", build(EmptyFilter::Error), RequestOptions::default());
+    /// assert_eq!(e.unwrap_err().codes(), [ErrorCode::InvalidValue]);
+    /// ```
+    pub fn empty_filter(mut self, empty: EmptyFilter) -> Self {
+        self.empty_filter = empty;
         self
     }
     /// Checks everything and builds the resource.
@@ -267,6 +293,7 @@ impl ResourceBuilder {
             pagination: self.pagination,
             count: self.count,
             exact_count_below: self.exact_count_below,
+            empty_filter: self.empty_filter,
         })
     }
 

@@ -15,7 +15,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::limits::Limits;
 use crate::parse::ParamNames;
 use crate::schema::{
-    AggregateFn, CountMode, FieldType, FilterOp, NullsOrder, PaginationMode, Resource,
+    AggregateFn, CountMode, EmptyFilter, FieldType, FilterOp, NullsOrder, PaginationMode, Resource,
     ResourceBuilder, Schema, SchemaError,
 };
 
@@ -46,6 +46,7 @@ struct ResourceFile {
     pagination: Option<Vec<String>>,
     count: Option<String>,
     exact_count_below: Option<u64>,
+    empty_filter: Option<String>,
 }
 
 /// One entry of `[resources.NAME.fields]`.
@@ -239,6 +240,20 @@ impl ResourceFile {
         }
         if let Some(rows) = self.exact_count_below {
             builder = builder.exact_count_below(rows);
+        }
+        if let Some(empty) = self.empty_filter {
+            let empty = match empty.as_str() {
+                "error" => EmptyFilter::Error,
+                "ignore" => EmptyFilter::Ignore,
+                other => {
+                    return Err(invalid(
+                        &name,
+                        None,
+                        format!("unknown empty_filter '{other}'; expected error or ignore"),
+                    ));
+                }
+            };
+            builder = builder.empty_filter(empty);
         }
         builder.build()
     }

@@ -238,6 +238,7 @@ pub struct Resource {
     pub(crate) pagination: Vec<PaginationMode>,
     pub(crate) count: CountMode,
     pub(crate) exact_count_below: u64,
+    pub(crate) empty_filter: EmptyFilter,
 }
 
 impl Resource {
@@ -316,6 +317,10 @@ impl Resource {
     /// an exact count (default 10,000).
     pub fn exact_count_below(&self) -> u64 {
         self.exact_count_below
+    }
+    /// What a filter with an empty value (`filter[status]=`) is (SPEC §13).
+    pub fn empty_filter(&self) -> EmptyFilter {
+        self.empty_filter
     }
     /// Names of the fields a client may sort by.
     pub fn sortable_fields(&self) -> Vec<String> {
@@ -478,6 +483,20 @@ pub enum CountMode {
     /// `"total_is_estimate": true`); an exact count below it, on SQLite, and
     /// whenever metadata is asked for (its statement counts anyway).
     Estimated,
+}
+
+/// What a filter with an empty value is (`filter[status]=`, as a cleared form
+/// field sends it; SPEC §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum EmptyFilter {
+    /// An `invalid_value` error (the default).
+    #[default]
+    Error,
+    /// Absent: no filter, and left out of page URLs. An empty item inside a
+    /// longer list (`a,,b`) is still an error.
+    Ignore,
 }
 
 /// Where NULLs go in a sort, the same on every database.
