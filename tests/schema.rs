@@ -537,6 +537,12 @@ const CASES: &[Case] = &[
         None,
         "unknown count 'approximate'; expected exact or estimated",
     ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nempty_filter = \"skip\"",
+        "invoices",
+        None,
+        "unknown empty_filter 'skip'; expected error or ignore",
+    ),
     // Limits.
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nlimits.max_filters = 0",
@@ -922,6 +928,7 @@ fn pagination_modes_counting_and_nullability_load() {
         pagination = ["cursor", "simple"]
         count = "estimated"
         exact_count_below = 500
+        empty_filter = "ignore"
         [resources.events.fields]
         id = { type = "integer", sort = true, nullable = true }
         at = { type = "datetime", sort = true, nullable = false }
@@ -939,6 +946,7 @@ fn pagination_modes_counting_and_nullability_load() {
     );
     assert_eq!(events.count_mode(), listquery::CountMode::Estimated);
     assert_eq!(events.exact_count_below(), 500);
+    assert_eq!(events.empty_filter(), listquery::EmptyFilter::Ignore);
     // The primary key is never nullable, whatever the file says.
     assert!(!field(events, "id").nullable());
     assert!(!field(events, "at").nullable());
@@ -952,4 +960,5 @@ fn pagination_modes_counting_and_nullability_load() {
     );
     assert_eq!(customers.count_mode(), listquery::CountMode::Exact);
     assert_eq!(customers.exact_count_below(), 10_000);
+    assert_eq!(customers.empty_filter(), listquery::EmptyFilter::Error);
 }
