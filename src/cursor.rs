@@ -6,6 +6,12 @@
 //! non-ASCII as `\uXXXX`), so that it is byte-identical to Laravel's where the
 //! sort is unique and has no NULLs. Reading is stricter than Laravel's: every
 //! problem is a reason for `invalid_cursor`, never a silent first page.
+//!
+//! A boundary value is what the row's JSON shows. Datetimes serialize as
+//! `YYYY-MM-DD HH:MM:SS` (SPEC §6), so a datetime sort field used with cursors
+//! must store whole seconds (`timestamp(0)`, `DATETIME`, or text in that
+//! form): a fraction of a second that the JSON drops would make the keyset
+//! condition skip or repeat the rows within that second.
 
 use std::fmt::Write as _;
 
@@ -16,7 +22,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use crate::parse::SortDirection;
-use crate::schema::{Field, FieldType, FilterOp, Resource};
+use crate::schema::{Field, FieldType, FilterOp, NullsOrder, Resource};
 use crate::validate::{SortKey, Value, typed_value};
 
 /// The key that says which way a cursor points.
@@ -98,6 +104,35 @@ impl Cursor {
             values,
             points_to_next,
         })
+    }
+}
+
+/// Whether NULLs come after the values of `key` in the order a statement
+/// reads: the field's placement, flipped when a previous-items cursor reads
+/// the sort backwards.
+pub(crate) fn nulls_after(key: &SortKey, forwards: bool) -> bool {
+    (key.nulls == NullsOrder::Last) == forwards
+}
+
+impl Cursor {
+    /// The values the keyset condition binds for `sort` of `resource`: for
+    /// each non-NULL boundary value one in its "after" comparison and one in
+    /// its equality (none for the last key), plus the leading bound on the
+    /// first key (see `ListSql`).
+    pub(crate) fn bound_value_count(&self, resource: &Resource, sort: &[SortKey]) -> usize {
+        let last = self.values.len().saturating_sub(1);
+        let mut count = 0;
+        for (i, (key, value)) in sort.iter().zip(&self.values).enumerate() {
+            if value.is_none() {
+                continue;
+            }
+            count += 1 + usize::from(i < last);
+            let nullable = resource.field(key.field).nullable();
+            if i == 0 && !(nullable && nulls_after(key, self.points_to_next)) {
+                count += 1;
+            }
+        }
+        count
     }
 }
 

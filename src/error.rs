@@ -188,6 +188,8 @@ pub enum SortProblem {
     DuplicateField(String),
     /// A raw `+` in the URL, which decodes to a space.
     RawPlus,
+    /// A space after a comma (`-amount, id`, as `join(', ')` writes it).
+    SpaceAfterComma,
     /// A character that cannot start or continue a field name.
     BadCharacter(char),
 }
@@ -200,11 +202,24 @@ impl fmt::Display for SortProblem {
             Self::RawPlus => f.write_str(
                 "a space where a sort direction was expected: a raw '+' in a URL decodes to a space; send '%2B' for ascending, or nothing",
             ),
+            Self::SpaceAfterComma => f.write_str(
+                "a space after a comma: separate sort keys with a comma alone (sort=-amount,id); for an ascending '+' send '%2B'",
+            ),
             Self::BadCharacter(c) => write!(
                 f,
                 "the character {c:?}: a sort key is an optional '-' (descending) or '+' (ascending) and a field name [A-Za-z_][A-Za-z0-9_]*"
             ),
         }
+    }
+}
+
+/// How to send a repeated parameter once: a list parameter (a filter, or the
+/// sort) takes its values joined by commas.
+fn duplicate_hint(parameter: &str) -> String {
+    if parameter.contains('[') || parameter == "sort" {
+        format!("send it once, with its values joined by commas ({parameter}=a,b)")
+    } else {
+        "send it once".to_owned()
     }
 }
 
@@ -252,7 +267,7 @@ pub enum ParseError {
         problem: EncodingProblem,
     },
     /// A recognised key given twice.
-    #[error("{parameter} is given more than once; send it once")]
+    #[error("{parameter} is given more than once; {}", duplicate_hint(.parameter))]
     DuplicateParameter {
         /// The parameter.
         parameter: String,
@@ -624,7 +639,7 @@ impl QueryErrors {
     /// })]);
     /// assert_eq!(
     ///     errors.to_json_api().to_json(),
-    ///     r#"{"errors":[{"status":"400","code":"duplicate_parameter","title":"Duplicate parameter","detail":"sort is given more than once; send it once","source":{"parameter":"sort"}}]}"#
+    ///     r#"{"errors":[{"status":"400","code":"duplicate_parameter","title":"Duplicate parameter","detail":"sort is given more than once; send it once, with its values joined by commas (sort=a,b)","source":{"parameter":"sort"}}]}"#
     /// );
     /// ```
     pub fn to_json_api(&self) -> ErrorDocument {

@@ -462,6 +462,13 @@ impl ListQuery {
             Some(_) => self.metadata,
         }
     }
+    /// The values a cursor page's keyset condition binds (0 without a
+    /// cursor); counted with the filters' toward `max_bound_values`.
+    pub fn keyset_value_count(&self) -> usize {
+        self.cursor
+            .as_deref()
+            .map_or(0, |c| c.bound_value_count(&self.resource, &self.sort))
+    }
     /// The decoded cursor of a cursor-mode request, `None` on its first page
     /// (no cursor, or an empty one) and in the other modes.
     pub fn cursor(&self) -> Option<&Cursor> {
@@ -957,16 +964,23 @@ impl<'r, 'q> Validator<'r, 'q> {
         let per_page = self.per_page.is_some();
         let Some((key, value)) = cursor else {
             return if page && offset_mode.is_none() {
+                let (parameter, value) = match &self.page {
+                    Some(Sent::Invalid(key, value)) => (key.clone(), value.clone()),
+                    Some(Sent::Read(n)) => (resource.params().page.clone(), n.to_string()),
+                    None => (resource.params().page.clone(), String::new()),
+                };
                 self.fail(ValidationError::InvalidCursor {
-                    parameter: resource.params().page.clone(),
-                    value: String::new(),
+                    parameter,
+                    value,
                     reason: format!(
                         "the {} endpoint pages with cursors, not page numbers: follow next_page_url, or send {}= for the first page",
                         resource.name(),
                         resource.params().cursor
                     ),
                 });
-                None
+                // The page is refused; per_page is still checked.
+                self.page = None;
+                Some(PaginationMode::Cursor)
             } else if page || per_page {
                 Some(offset_mode.unwrap_or(PaginationMode::Cursor))
             } else {
@@ -992,7 +1006,8 @@ impl<'r, 'q> Validator<'r, 'q> {
             value: value.clone(),
             reason,
         });
-        None
+        // The request is refused; page and per_page are still checked.
+        resource.pagination_modes().first().copied()
     }
 
     /// Decodes a non-empty cursor of a cursor-mode request against the
@@ -1094,9 +1109,17 @@ impl<'r, 'q> Validator<'r, 'q> {
                 resource.name()
             ))
         } else if !paginated {
+            let page = if resource
+                .pagination_modes()
+                .iter()
+                .any(|m| *m != PaginationMode::Cursor)
+            {
+                format!("{}=1", resource.params().page)
+            } else {
+                format!("{}=", resource.params().cursor)
+            };
             Some(format!(
-                "metadata is only computed for paginated requests; add {}=1",
-                resource.params().page
+                "metadata is only computed for paginated requests; add {page}"
             ))
         } else {
             None
@@ -1113,7 +1136,13 @@ impl<'r, 'q> Validator<'r, 'q> {
 
     /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
     fn bound_values(&mut self, paginated: bool) {
-        let needed = self.query.filter_value_count() + if paginated { 2 } else { 1 };
+        // LIMIT, and OFFSET for offset and simple pages.
+        let limit_offset = match (paginated, self.query.mode) {
+            (true, PaginationMode::Offset | PaginationMode::Simple) => 2,
+            _ => 1,
+        };
+        let needed =
+            self.query.filter_value_count() + self.query.keyset_value_count() + limit_offset;
         let max = self.resource.limits().max_bound_values;
         if needed > max {
             self.fail(ValidationError::LimitExceeded {
@@ -1223,5 +1252,71 @@ mod tests {
         let query = query.unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(query.pagination().map(|p| p.page), Some(2));
         assert_eq!(query.params(), [ListParam::Page]);
+    }
+
+    fn feed(modes: &[PaginationMode]) -> Arc<Resource> {
+        let resource = Resource::builder("feed", "feed")
+            .field("id", FieldType::Integer, |f| f.sortable())
+            .field("amount", FieldType::Integer, |f| f.sortable())
+            .aggregate("total", crate::AggregateFn::Sum, Some("amount"))
+            .pagination(modes)
+            .build();
+        Arc::new(resource.unwrap_or_else(|e| unreachable!("{e}")))
+    }
+
+    fn errors(
+        raw: &str,
+        resource: Arc<Resource>,
+        options: RequestOptions,
+    ) -> Vec<(String, String)> {
+        match ListQuery::parse(raw, resource, options) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .iter()
+                .map(|e| (e.code().as_str().to_owned(), e.to_string()))
+                .collect(),
+        }
+    }
+
+    /// Which mode a request gets, and the errors where it cannot have one.
+    #[test]
+    fn modes_are_chosen_as_spec_12_says() {
+        let admin = RequestOptions::for_role(crate::Role::Admin);
+        let agent = RequestOptions::for_role(crate::Role::Agent);
+        let mode = |raw: &str, modes: &[PaginationMode], options| {
+            ListQuery::parse(raw, feed(modes), options)
+                .ok()
+                .and_then(|q| q.pagination_mode())
+        };
+        use PaginationMode::{Cursor, Offset, Simple};
+        assert_eq!(mode("", &[Offset, Cursor], admin), Some(Offset));
+        assert_eq!(mode("", &[Cursor, Offset], admin), Some(Cursor));
+        assert_eq!(mode("cursor=", &[Offset, Cursor], admin), Some(Cursor));
+        assert_eq!(mode("cursor=", &[Offset, Cursor], agent), Some(Cursor));
+        assert_eq!(mode("per_page=5", &[Cursor, Simple], admin), Some(Simple));
+        assert_eq!(mode("per_page=5", &[Cursor], admin), Some(Cursor));
+        assert_eq!(mode("", &[Cursor], agent), None);
+
+        // A page number on a cursor-only endpoint: the value sent is named, and
+        // a bad per_page beside it is reported too.
+        let got = errors("page=2&per_page=abc", feed(&[Cursor]), admin);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "invalid_cursor");
+        assert!(
+            got[0]
+                .1
+                .starts_with("page: the feed endpoint pages with cursors"),
+            "{got:?}"
+        );
+        assert_eq!(got[1].0, "invalid_per_page");
+        // A cursor with a page, and a bad page beside it.
+        let got = errors("cursor=&page=0", feed(&[Offset, Cursor]), admin);
+        let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["invalid_cursor", "invalid_page"], "{got:?}");
+        // Metadata on an unpaginated cursor-only list: add cursor=, not page=1.
+        let got = errors("metadata=1", feed(&[Cursor]), agent);
+        assert!(got[0].1.ends_with("add cursor="), "{got:?}");
+        let got = errors("metadata=1", feed(&[Offset]), agent);
+        assert!(got[0].1.ends_with("add page=1"), "{got:?}");
     }
 }

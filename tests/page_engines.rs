@@ -130,7 +130,8 @@ fn estimated_totals_come_from_the_plan(engine: Engine) {
             let plan = support::db::plan_text(conn, estimate.text(), &estimate.values().0);
             let rows = estimate
                 .decode(&plan)
-                .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"));
+                .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"))
+                .unwrap_or_else(|| panic!("{engine:?} {raw}: no estimate in {plan}"));
             assert!(rows >= 1, "{engine:?} {raw}: {plan}");
             assert!(estimate.is_used(rows));
             let options = PageOptions::new("https://api.example.com/invoices").unwrap();

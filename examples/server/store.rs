@@ -171,9 +171,11 @@ pub fn totals(
     run_count: &mut dyn FnMut(&CountQuery) -> Result<CountRow, DbError>,
 ) -> Result<Option<PageTotals>, DbError> {
     if let Some((estimate, plan)) = estimate {
-        let rows = estimate.decode(&plan)?;
-        if estimate.is_used(rows) {
-            return Ok(Some(PageTotals::estimated(rows)));
+        // No usable estimate (or an unreadable plan): count exactly.
+        if let Ok(Some(rows)) = estimate.decode(&plan) {
+            if estimate.is_used(rows) {
+                return Ok(Some(PageTotals::estimated(rows)));
+            }
         }
     }
     match count {

@@ -139,17 +139,21 @@ fn sort_key<'v>(value: &'v str, input: &'v str) -> Res<'v, SortItem<'v>, SortPro
             },
         )),
         Err(nom::Err::Error(f) | nom::Err::Failure(f)) => {
-            fail_at(f.at, sort_key_problem(f.at, f.at.len() == input.len()))
+            let at_key_start = f.at.len() == input.len();
+            let after_comma = at_key_start && offset(value, input) > 0;
+            fail_at(f.at, sort_key_problem(f.at, at_key_start, after_comma))
         }
         Err(e) => Err(e),
     }
 }
 
 /// What stands where a field name should start: `at_key_start` when no
-/// direction came before it.
-fn sort_key_problem(at: &str, at_key_start: bool) -> SortProblem {
+/// direction came before it, `after_comma` when a key came before it.
+fn sort_key_problem(at: &str, at_key_start: bool, after_comma: bool) -> SortProblem {
     match at.chars().next() {
         None | Some(',') => SortProblem::EmptyKey,
+        // `join(', ')` in a client: a space after the comma.
+        Some(' ') if after_comma => SortProblem::SpaceAfterComma,
         // A raw `+` decodes to a space: the one mistake worth its own message.
         Some(' ') if at_key_start => SortProblem::RawPlus,
         Some(c) => SortProblem::BadCharacter(c),
@@ -340,7 +344,7 @@ mod tests {
         assert_eq!(sort_list("a,,b"), Err((2, SortProblem::EmptyKey)));
         assert_eq!(sort_list("a,"), Err((2, SortProblem::EmptyKey)));
         assert_eq!(sort_list(" name"), Err((0, SortProblem::RawPlus)));
-        assert_eq!(sort_list("a, b"), Err((2, SortProblem::RawPlus)));
+        assert_eq!(sort_list("a, b"), Err((2, SortProblem::SpaceAfterComma)));
         assert_eq!(sort_list("-"), Err((1, SortProblem::EmptyKey)));
         assert_eq!(sort_list("- a"), Err((1, SortProblem::BadCharacter(' '))));
         assert_eq!(sort_list("1a"), Err((0, SortProblem::BadCharacter('1'))));

@@ -356,11 +356,16 @@ impl Scanner<'_> {
             }
             _ => {
                 let prefix = &names.filter;
+                let expected = match list_key(key) {
+                    // A PHP array of a filter: name the key to send instead.
+                    Some(list) => format!(
+                        "send {list}=a,b (arrays such as {key}=a are not accepted: join the values with commas)"
+                    ),
+                    None => format!("send {prefix}[FIELD]=v1,v2 or {prefix}[FIELD][OP]=v1,v2"),
+                };
                 self.errors.push(ParseError::MalformedParameter {
                     parameter: key.to_owned(),
-                    expected: format!(
-                        "send {prefix}[FIELD]=v1,v2 or {prefix}[FIELD][OP]=v1,v2 (PHP arrays such as {prefix}[status][]=a are not accepted: send {prefix}[status]=a,b)"
-                    ),
+                    expected,
                 });
                 return None;
             }
@@ -408,4 +413,24 @@ impl Scanner<'_> {
         }
         Some(ParamKind::Filter { field, op, values })
     }
+}
+
+/// `filter[F]` or `filter[F][OP]` for a PHP array key such as `filter[F][]`,
+/// `filter[F][0]` or `filter[F][OP][1]`: the key without its array
+/// segments; `None` for any other key.
+fn list_key(key: &str) -> Option<&str> {
+    let mut end = key.len();
+    let mut trimmed = false;
+    while let Some(rest) = key.get(..end).and_then(|k| k.strip_suffix(']')) {
+        let open = rest.rfind('[')?;
+        let segment = rest.get(open + 1..)?;
+        if !segment.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        end = open;
+        trimmed = true;
+    }
+    let list = key.get(..end)?;
+    // At least the field's segment must remain: `filter[F]`.
+    (trimmed && list.ends_with(']') && list.matches('[').count() <= 2).then_some(list)
 }

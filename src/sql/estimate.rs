@@ -10,9 +10,13 @@ use crate::schema::{CountMode, PaginationMode};
 ///
 /// Run it, read its one row's one column as text (the plan as JSON), and
 /// hand it to [`EstimateQuery::decode`]. Use the estimate as the total when
-/// [`EstimateQuery::is_used`] says so (it is at least the resource's
-/// `exact_count_below`: [`PageTotals::estimated`]); otherwise run the exact
-/// count statement as usual.
+/// there is one and [`EstimateQuery::is_used`] says so (it is at least the
+/// resource's `exact_count_below`: [`PageTotals::estimated`]); otherwise run
+/// the exact count statement as usual.
+///
+/// An estimate below the true count makes the last pages unreachable through
+/// `next_page_url` (the envelope's `last_page` comes from the estimate); that
+/// is why small totals are counted exactly.
 ///
 /// An estimate is the planner's: after bulk changes it may be off by a large
 /// factor until the table is analysed (PostgreSQL `ANALYZE`, MySQL `ANALYZE
@@ -46,31 +50,42 @@ impl EstimateQuery {
     pub fn is_used(&self, estimate: u64) -> bool {
         estimate >= self.exact_below
     }
-    /// The estimated rows from the plan (the statement's one column, as text).
+    /// The estimated rows from the plan (the statement's one column, as
+    /// text), or `None` when the plan gives no usable estimate: then run the
+    /// exact count.
     ///
-    /// - PostgreSQL: the top node's `Plan Rows`.
-    /// - MySQL: the first table's `rows_produced_per_join`; MariaDB: its
-    ///   `rows` times `filtered` percent.
+    /// - PostgreSQL: the top node's `Plan Rows` (joins and subqueries
+    ///   included).
+    /// - MySQL: the table's `rows_produced_per_join`; MariaDB: its `rows`
+    ///   times `filtered` percent. A plan that reads several tables (a join,
+    ///   or a subquery in your base statement) has no single figure for the
+    ///   result, and a plan with no table at all (MySQL's "Impossible WHERE",
+    ///   "no matching row in const table") none either: both are `None`.
     ///
     /// # Errors
     ///
-    /// [`SqlError::Decode`] when the text is not such a plan.
-    pub fn decode(&self, plan: &str) -> Result<u64, SqlError> {
-        let unreadable = || SqlError::Decode {
+    /// [`SqlError::Decode`] when the text is not a plan as JSON.
+    pub fn decode(&self, plan: &str) -> Result<Option<u64>, SqlError> {
+        let json: serde_json::Value = serde_json::from_str(plan).map_err(|_| SqlError::Decode {
             column: "EXPLAIN".to_owned(),
             value: plan.chars().take(200).collect(),
-            expected: "a query plan as JSON with a row estimate",
-        };
-        let json: serde_json::Value = serde_json::from_str(plan).map_err(|_| unreadable())?;
+            expected: "a query plan as JSON",
+        })?;
         let rows = match self.dialect {
             Dialect::Postgres => json.pointer("/0/Plan/Plan Rows").and_then(number),
-            _ => mysql_rows(&json),
+            _ => {
+                let mut tables = Vec::new();
+                mysql_tables(&json, &mut tables);
+                match tables.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                }
+            }
         };
-        let rows = rows
-            .filter(|r| r.is_finite() && *r >= 0.0)
-            .ok_or_else(unreadable)?;
         // Rounded to whole rows; `as` saturates at u64::MAX.
-        Ok(rows.round() as u64)
+        Ok(rows
+            .filter(|r| r.is_finite() && *r >= 0.0)
+            .map(|r| r.round() as u64))
     }
 }
 
@@ -83,22 +98,24 @@ fn number(value: &serde_json::Value) -> Option<f64> {
     }
 }
 
-/// The first table node of a MySQL or MariaDB plan, depth first.
-fn mysql_rows(json: &serde_json::Value) -> Option<f64> {
+/// The row estimate of each table a MySQL or MariaDB plan reads, depth first.
+fn mysql_tables(json: &serde_json::Value, out: &mut Vec<f64>) {
     match json {
         serde_json::Value::Object(map) => {
-            if let Some(rows) = map.get("rows_produced_per_join").and_then(number) {
-                return Some(rows);
+            if map.contains_key("table_name") {
+                let mysql = map.get("rows_produced_per_join").and_then(number);
+                let mariadb = map.get("rows").and_then(number).map(|rows| {
+                    rows * map.get("filtered").and_then(number).unwrap_or(100.0) / 100.0
+                });
+                if let Some(rows) = mysql.or(mariadb) {
+                    out.push(rows);
+                    return;
+                }
             }
-            let rows = map.get("rows").and_then(number);
-            if let (true, Some(rows)) = (map.contains_key("table_name"), rows) {
-                let filtered = map.get("filtered").and_then(number).unwrap_or(100.0);
-                return Some(rows * filtered / 100.0);
-            }
-            map.values().find_map(mysql_rows)
+            map.values().for_each(|v| mysql_tables(v, out));
         }
-        serde_json::Value::Array(items) => items.iter().find_map(mysql_rows),
-        _ => None,
+        serde_json::Value::Array(items) => items.iter().for_each(|v| mysql_tables(v, out)),
+        _ => {}
     }
 }
 
@@ -126,7 +143,7 @@ impl ListSql<'_> {
     /// let base = sea_query::Query::select().column(sea_query::Asterisk).from("events").to_owned();
     /// let estimate = ListSql::new(&query, Dialect::Postgres).estimate(&base)?.unwrap();
     /// assert_eq!(estimate.text(), r#"EXPLAIN (FORMAT JSON) SELECT 1 FROM "events" WHERE "kind" = $1"#);
-    /// assert_eq!(estimate.decode(r#"[{"Plan": {"Plan Rows": 81234.0}}]"#)?, 81234);
+    /// assert_eq!(estimate.decode(r#"[{"Plan": {"Plan Rows": 81234.0}}]"#)?, Some(81234));
     /// assert!(estimate.is_used(81234) && !estimate.is_used(49999));
     /// assert!(ListSql::new(&query, Dialect::Sqlite).estimate(&base)?.is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -164,5 +181,45 @@ impl ListSql<'_> {
             values,
             exact_below: resource.exact_count_below(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate(dialect: Dialect) -> EstimateQuery {
+        EstimateQuery {
+            dialect,
+            text: String::new(),
+            values: Values(Vec::new()),
+            exact_below: 10,
+        }
+    }
+
+    #[test]
+    fn plans_of_each_engine() {
+        let pg = estimate(Dialect::Postgres);
+        assert_eq!(
+            pg.decode(r#"[{"Plan": {"Node Type": "Seq Scan", "Plan Rows": 1200.4}}]"#),
+            Ok(Some(1200))
+        );
+        let my = estimate(Dialect::Mysql);
+        // MySQL 8: one table.
+        let mysql = r#"{"query_block": {"select_id": 1, "table": {"table_name": "invoices", "rows_examined_per_scan": 400000, "rows_produced_per_join": 200000, "filtered": "50.00"}}}"#;
+        assert_eq!(my.decode(mysql), Ok(Some(200_000)));
+        // MariaDB: rows times filtered percent.
+        let mariadb = r#"{"query_block": {"select_id": 1, "table": {"table_name": "invoices", "access_type": "ALL", "rows": 398000, "filtered": 49.5}}}"#;
+        assert_eq!(my.decode(mariadb), Ok(Some(197_010)));
+        // No table (an impossible WHERE), or several (a join or subquery): none.
+        let impossible =
+            r#"{"query_block": {"select_id": 1, "message": "no matching row in const table"}}"#;
+        assert_eq!(my.decode(impossible), Ok(None));
+        let mariadb_impossible =
+            r#"{"query_block": {"select_id": 1, "table": {"message": "Impossible WHERE"}}}"#;
+        assert_eq!(my.decode(mariadb_impossible), Ok(None));
+        let join = r#"{"query_block": {"nested_loop": [{"table": {"table_name": "customers", "rows_produced_per_join": 40}}, {"table": {"table_name": "invoices", "rows_produced_per_join": 80}}]}}"#;
+        assert_eq!(my.decode(join), Ok(None));
+        assert!(my.decode("not json").is_err());
     }
 }

@@ -129,10 +129,10 @@ pub use estimate::EstimateQuery;
 pub use explain::{SqlExplain, StatementExplain, value_json};
 pub use indexes::{IndexAdvice, index_advice};
 
-use crate::cursor::{Cursor, read_direction};
+use crate::cursor::{Cursor, nulls_after, read_direction};
 use crate::parse::SortDirection;
-use crate::schema::{Field, FilterOp, NullsOrder, PaginationMode};
-use crate::validate::{Filter, ListQuery, SortKey, Value};
+use crate::schema::{Field, FilterOp, PaginationMode};
+use crate::validate::{Filter, ListQuery, Value};
 
 /// The escape character of every `LIKE` pattern; it behaves the same on all
 /// three engines (a backslash does not).
@@ -196,7 +196,12 @@ impl<'q> ListSql<'q> {
         self.apply_sort(select);
         self.apply_filters_checked(select)?;
         if let Some(cursor) = self.query.cursor() {
+            let before = count_values(self.dialect, select);
             select.cond_where(self.keyset_condition(cursor));
+            debug_assert_eq!(
+                before + self.query.keyset_value_count(),
+                count_values(self.dialect, select)
+            );
         }
         Ok(())
     }
@@ -271,11 +276,11 @@ impl<'q> ListSql<'q> {
     }
 
     /// `Err(SqlError::BoundValues)` when a statement binding `own` values of
-    /// its own (the base's, LIMIT and OFFSET) plus the filters' is over
-    /// `max_bound_values`.
+    /// its own (the base's, LIMIT and OFFSET) plus the filters' and a
+    /// cursor's keyset condition's is over `max_bound_values`.
     fn check_bound_values(&self, own: usize) -> Result<(), SqlError> {
         let max = self.query.resource().limits().max_bound_values;
-        let actual = own + self.query.filter_value_count();
+        let actual = own + self.query.filter_value_count() + self.query.keyset_value_count();
         if actual > max {
             Err(SqlError::BoundValues { max, actual })
         } else {
@@ -387,13 +392,6 @@ impl<'q> ListSql<'q> {
         };
         Ok(Condition::all().add(expr))
     }
-}
-
-/// Whether NULLs come after the values of `key` in the order a statement
-/// reads: the field's placement, flipped when a previous-items cursor reads
-/// the sort backwards.
-fn nulls_after(key: &SortKey, forwards: bool) -> bool {
-    (key.nulls == NullsOrder::Last) == forwards
 }
 
 /// The number of values `statement` binds, without building its text.
