@@ -172,10 +172,10 @@ pub fn totals(
 ) -> Result<Option<PageTotals>, DbError> {
     if let Some((estimate, plan)) = estimate {
         // No usable estimate (or an unreadable plan): count exactly.
-        if let Ok(Some(rows)) = estimate.decode(&plan) {
-            if estimate.is_used(rows) {
-                return Ok(Some(PageTotals::estimated(rows)));
-            }
+        if let Ok(Some(rows)) = estimate.decode(&plan)
+            && estimate.is_used(rows)
+        {
+            return Ok(Some(PageTotals::estimated(rows)));
         }
     }
     match count {
