@@ -45,10 +45,15 @@ pub struct IndexAdvice {
 ///     .field("id", FieldType::Integer, |f| f.sortable())
 ///     .field("amount", FieldType::Decimal, |f| f.sortable().not_null())
 ///     .build()?;
-/// let advice = index_advice(&invoices, Dialect::Sqlite);
-/// assert_eq!(advice[0].statement,
-///     r#"CREATE INDEX IF NOT EXISTS "invoices_amount_id_idx" ON "invoices" ("amount", "id");"#);
-/// assert_eq!(index_advice(&invoices, Dialect::Mysql).len(), 2);
+/// let sqlite: Vec<_> = index_advice(&invoices, Dialect::Sqlite).into_iter().map(|a| a.statement).collect();
+/// assert_eq!(sqlite, [r#"CREATE INDEX IF NOT EXISTS "invoices_amount_id_idx" ON "invoices" ("amount", "id");"#]);
+/// let pg: Vec<_> = index_advice(&invoices, Dialect::Postgres).into_iter().map(|a| a.statement).collect();
+/// assert_eq!(pg, [r#"CREATE INDEX IF NOT EXISTS "invoices_amount_id_idx" ON "invoices" ("amount", "id");"#]);
+/// let mysql: Vec<_> = index_advice(&invoices, Dialect::Mysql).into_iter().map(|a| a.statement).collect();
+/// assert_eq!(mysql, [
+///     "CREATE INDEX `invoices_amount_id_idx` ON `invoices` (`amount`, `id`);",
+///     "CREATE INDEX `invoices_amount_desc_id_idx` ON `invoices` (`amount` DESC, `id`);",
+/// ]);
 /// # Ok::<(), listquery::SchemaError>(())
 /// ```
 pub fn index_advice(resource: &Resource, dialect: Dialect) -> Vec<IndexAdvice> {
