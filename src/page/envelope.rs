@@ -353,10 +353,14 @@ impl<T: Serialize> ListResponse<T> {
             return Ok(Self::All(rows));
         };
         let urls = options.urls(query)?;
-        let metadata = match (query.metadata(), &totals) {
+        let mut totals = totals;
+        let metadata = match (query.metadata(), totals.as_mut()) {
             (false, _) => None,
             (true, None) => return Err(PageError::MissingTotal),
-            (true, Some(totals)) => Some(metadata_in_order(query, totals.aggregates.clone())?),
+            (true, Some(totals)) => Some(metadata_in_order(
+                query,
+                std::mem::take(&mut totals.aggregates),
+            )?),
         };
         let answer = match mode {
             PaginationMode::Simple => {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, SelectStatement, Values};
 
-use super::{Dialect, ListSql, SqlError, column_expr};
+use super::{Dialect, ListSql, SqlError, column_expr, unordered};
 use crate::schema::{Aggregate, AggregateFn, AggregateValue, FieldType};
 
 /// The alias of the row count in every count statement.
@@ -125,13 +125,8 @@ impl ListSql<'_> {
     /// assert_eq!(serde_json::to_string(&result.aggregates[0].1).unwrap(), r#""12.30""#);
     /// ```
     pub fn count(&self, base: &SelectStatement) -> Result<CountQuery, SqlError> {
-        let mut statement = base.clone();
-        statement
-            .clear_selects()
-            .clear_order_by()
-            .reset_limit()
-            .reset_offset()
-            .expr_as(Func::count(Expr::col(Asterisk)), Alias::new(TOTAL_ALIAS));
+        let mut statement = unordered(base);
+        statement.expr_as(Func::count(Expr::col(Asterisk)), Alias::new(TOTAL_ALIAS));
         let mut columns = Vec::new();
         let mut aggregates = Vec::new();
         if self.query.metadata() {

@@ -3,7 +3,7 @@
 
 use sea_query::{Expr, SelectStatement, Values};
 
-use super::{Dialect, ListSql, SqlError};
+use super::{Dialect, ListSql, SqlError, unordered};
 use crate::schema::{CountMode, PaginationMode};
 
 /// The `EXPLAIN` statement whose plan estimates a request's total.
@@ -162,13 +162,8 @@ impl ListSql<'_> {
         if !wanted {
             return Ok(None);
         }
-        let mut statement = base.clone();
-        statement
-            .clear_selects()
-            .clear_order_by()
-            .reset_limit()
-            .reset_offset()
-            .expr(Expr::cust("1"));
+        let mut statement = unordered(base);
+        statement.expr(Expr::cust("1"));
         self.apply_filters(&mut statement)?;
         let (text, values) = self.build(&statement);
         let explain = match self.dialect() {

@@ -394,6 +394,18 @@ impl<'q> ListSql<'q> {
     }
 }
 
+/// `base` without its select list, ORDER BY, LIMIT and OFFSET: the rows a
+/// count or an estimate is over.
+pub(crate) fn unordered(base: &SelectStatement) -> SelectStatement {
+    let mut statement = base.clone();
+    statement
+        .clear_selects()
+        .clear_order_by()
+        .reset_limit()
+        .reset_offset();
+    statement
+}
+
 /// The number of values `statement` binds, without building its text.
 fn count_values(dialect: Dialect, statement: &impl QueryStatementWriter) -> usize {
     let mut counter = ValueCounter(0);
