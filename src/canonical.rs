@@ -87,7 +87,7 @@ impl ListQuery {
                         }
                         value.push_str(self.resource.field(key.field).name());
                     }
-                    (names.sort.clone(), value)
+                    (names.sort.name().to_owned(), value)
                 }
                 ListParam::Filter(n) => {
                     let Some(filter) = self.filters.get(n) else {
@@ -110,18 +110,18 @@ impl ListQuery {
                 }
                 ListParam::Page => {
                     let Some(p) = self.pagination else { continue };
-                    (names.page.clone(), p.page.to_string())
+                    (names.page.name().to_owned(), p.page.to_string())
                 }
                 ListParam::PerPage => {
                     let Some(p) = self.pagination else { continue };
-                    (names.per_page.clone(), p.per_page.to_string())
+                    (names.per_page.name().to_owned(), p.per_page.to_string())
                 }
                 ListParam::Cursor => {
                     let text = self.cursor.as_ref().map_or("", |c| c.text());
-                    (names.cursor.clone(), text.to_owned())
+                    (names.cursor.name().to_owned(), text.to_owned())
                 }
                 ListParam::Metadata => (
-                    names.metadata.clone(),
+                    names.metadata.name().to_owned(),
                     if self.metadata { "1" } else { "0" }.to_owned(),
                 ),
             };

@@ -18,7 +18,8 @@ pub enum ErrorCode {
     InvalidEncoding,
     /// A recognised key given twice.
     DuplicateParameter,
-    /// `filter`, `filter[]`, `filter[a][b][c]`, `filter[a][]`, `filter[a][0]`.
+    /// `filter`, `filter[]`, `filter[a][b][c]`, an array with a gap or a
+    /// repeated index.
     MalformedParameter,
     /// Any other key, only with the strict option.
     UnknownParameter,
@@ -215,11 +216,19 @@ impl fmt::Display for SortProblem {
 
 /// How to send a repeated parameter once: a list parameter (a filter, or the
 /// sort) takes its values joined by commas.
-fn duplicate_hint(parameter: &str) -> String {
-    if parameter.contains('[') || parameter == "sort" {
-        format!("send it once, with its values joined by commas ({parameter}=a,b)")
+fn duplicate_message(parameter: &str, first: &str, list: bool) -> String {
+    let join = if list {
+        format!(
+            "send it once, with its values joined by commas ({}=a,b)",
+            first.strip_suffix("[]").unwrap_or(first)
+        )
     } else {
         "send it once".to_owned()
+    };
+    if parameter == first {
+        format!("{parameter} is given more than once; {join}")
+    } else {
+        format!("{parameter} and {first} are the same parameter; {join}")
     }
 }
 
@@ -235,6 +244,9 @@ pub enum ValueProblem {
     StrayQuote,
     /// A `\` inside quotes that is not followed by `"` or `\`.
     BadEscape,
+    /// An empty element in a list sent as an array (`filter[status][]=`
+    /// beside other elements).
+    EmptyElement,
 }
 
 impl fmt::Display for ValueProblem {
@@ -246,6 +258,7 @@ impl fmt::Display for ValueProblem {
                 "a '\"' in the middle of an item or text after a closing quote: quote the whole item, as \"a, b\""
             }
             Self::BadEscape => "a '\\' inside quotes that is not followed by '\"' or '\\'",
+            Self::EmptyElement => "an empty element (each element of an array is one value)",
         })
     }
 }
@@ -267,10 +280,16 @@ pub enum ParseError {
         problem: EncodingProblem,
     },
     /// A recognised key given twice.
-    #[error("{parameter} is given more than once; {}", duplicate_hint(.parameter))]
+    #[error("{}", duplicate_message(.parameter, .first, *.list))]
     DuplicateParameter {
-        /// The parameter.
+        /// The parameter, as the key that repeated it was sent.
         parameter: String,
+        /// The key that gave it first: the same key, an alias
+        /// (`per_page`, `limit`) or another form (`filter[status]`,
+        /// `filter[status][]`).
+        first: String,
+        /// Whether it takes a list, whose values are joined by commas.
+        list: bool,
     },
     /// A `filter` key that is not `filter[FIELD]` or `filter[FIELD][OP]`.
     #[error("{parameter} is malformed; {expected}")]
@@ -342,7 +361,7 @@ impl ParseError {
     pub fn parameter(&self) -> Option<&str> {
         match self {
             Self::InvalidEncoding { parameter, .. }
-            | Self::DuplicateParameter { parameter }
+            | Self::DuplicateParameter { parameter, .. }
             | Self::MalformedParameter { parameter, .. }
             | Self::UnknownParameter { parameter }
             | Self::InvalidSort { parameter, .. }
@@ -636,6 +655,8 @@ impl QueryErrors {
     /// # use listquery::{QueryErrors, QueryError, ParseError};
     /// let errors = QueryErrors(vec![QueryError::Parse(ParseError::DuplicateParameter {
     ///     parameter: "sort".into(),
+    ///     first: "sort".into(),
+    ///     list: true,
     /// })]);
     /// assert_eq!(
     ///     errors.to_json_api().to_json(),

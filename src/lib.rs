@@ -175,7 +175,7 @@ pub use error::{
 };
 pub use limits::{LimitKind, Limits};
 pub use page::{ListResponse, PageEnvelope, PageError, PageOptions, PageTotals, PageUrls};
-pub use parse::{ParamNames, SortDirection};
+pub use parse::{ParamName, ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, CountMode, EmptyFilter, Field, FieldId, FieldType,

@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 use smol_str::SmolStr;
 
 use crate::cursor::Cursor;
-use crate::error::{QueryError, QueryErrors, ValidationError};
+use crate::error::{ErrorCode, ParseError, QueryError, QueryErrors, ValidationError};
 use crate::limits::LimitKind;
 use crate::parse::{self, Param, ParamKind, ParseConfig, SortDirection, SortItem};
 use crate::schema::{
@@ -427,8 +427,21 @@ impl ListQuery {
         if parse_errors.is_empty() && invalid.is_empty() {
             return Ok(query);
         }
+        // The count of values of a filter given twice would mislead: the
+        // client meant `between=1&between=2` as one list, not `between=1`.
+        let repeated: Vec<String> = (parse_errors.iter())
+            .filter_map(|e| match e {
+                ParseError::DuplicateParameter { first, .. } => Some(first.clone()),
+                _ => None,
+            })
+            .collect();
         let mut errors: Vec<QueryError> = parse_errors.into_iter().map(QueryError::Parse).collect();
-        errors.extend(invalid);
+        errors.extend(invalid.into_iter().filter(|e| {
+            e.code() != ErrorCode::ValueCount
+                || !e
+                    .parameter()
+                    .is_some_and(|p| repeated.iter().any(|r| r == p))
+        }));
         Err(QueryErrors(errors))
     }
 
@@ -777,13 +790,18 @@ impl<'r, 'q> Validator<'r, 'q> {
     fn param(&mut self, param: Param<'_>) {
         let Param { key, value, kind } = param;
         let list_param = match kind {
-            ParamKind::Sort([]) => None,
-            ParamKind::Sort(keys) => {
-                self.sort(key, keys);
+            ParamKind::Sort { items: [], .. } => None,
+            ParamKind::Sort { items, keys } => {
+                self.sort(key, items, keys);
                 Some(ListParam::Sort)
             }
-            ParamKind::Filter { field, op, values } => self
-                .filter(key, field, op, values)
+            ParamKind::Filter {
+                field,
+                op,
+                values,
+                keys,
+            } => self
+                .filter(key, field, op, values, keys)
                 .then(|| ListParam::Filter(self.query.filters.len() - 1)),
             ParamKind::Page => {
                 let page = if self.options.lenient_page {
@@ -833,10 +851,11 @@ impl<'r, 'q> Validator<'r, 'q> {
         self.errors
     }
 
-    /// The client's sort keys, into the query's sort.
-    fn sort(&mut self, parameter: &str, keys: &[SortItem<'_>]) {
+    /// The client's sort keys, into the query's sort; `item_keys` names the
+    /// parameter of each when they came as an array.
+    fn sort(&mut self, parameter: &str, keys: &[SortItem<'_>], item_keys: &[&str]) {
         let resource = self.resource;
-        for key in keys {
+        for (n, key) in keys.iter().enumerate() {
             match resource.field_id(key.field) {
                 Some(id) if resource.field(id).sortable() => self.query.sort.push(SortKey {
                     field: id,
@@ -845,7 +864,7 @@ impl<'r, 'q> Validator<'r, 'q> {
                     origin: SortOrigin::Request,
                 }),
                 _ => self.fail(ValidationError::SortNotAllowed {
-                    parameter: parameter.to_owned(),
+                    parameter: (*item_keys.get(n).unwrap_or(&parameter)).to_owned(),
                     field: key.field.to_owned(),
                     allowed: resource.sortable_fields(),
                 }),
@@ -881,13 +900,16 @@ impl<'r, 'q> Validator<'r, 'q> {
         }
     }
 
-    /// Validates a filter into the query's filters; `false` when it is in error.
+    /// Validates a filter into the query's filters; `false` when it is in
+    /// error. `item_keys` names the parameter of each item when they came as
+    /// an array.
     fn filter(
         &mut self,
         parameter: &str,
         field_name: &str,
         op_name: Option<&str>,
         items: &[Cow<'_, str>],
+        item_keys: &[&str],
     ) -> bool {
         let resource = self.resource;
         let Some(id) = resource
@@ -927,11 +949,11 @@ impl<'r, 'q> Validator<'r, 'q> {
             return false;
         }
         let mut values = ValueList(SmallVec::with_capacity(count));
-        for item in items {
+        for (n, item) in items.iter().enumerate() {
             match typed_value(op, field, item) {
                 Some(value) => values.0.push(value),
                 None => self.fail(ValidationError::InvalidValue {
-                    parameter: parameter.to_owned(),
+                    parameter: (*item_keys.get(n).unwrap_or(&parameter)).to_owned(),
                     value: item.clone().into_owned(),
                     expected: if op == FilterOp::Null {
                         "true or false (or 1 or 0)".to_owned()
@@ -966,8 +988,10 @@ impl<'r, 'q> Validator<'r, 'q> {
             return if page && offset_mode.is_none() {
                 let (parameter, value) = match &self.page {
                     Some(Sent::Invalid(key, value)) => (key.clone(), value.clone()),
-                    Some(Sent::Read(n)) => (resource.params().page.clone(), n.to_string()),
-                    None => (resource.params().page.clone(), String::new()),
+                    Some(Sent::Read(n)) => {
+                        (resource.params().page.name().to_owned(), n.to_string())
+                    }
+                    None => (resource.params().page.name().to_owned(), String::new()),
                 };
                 self.fail(ValidationError::InvalidCursor {
                     parameter,
@@ -1078,7 +1102,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             }),
             None => {
                 self.fail(ValidationError::OffsetTooLarge {
-                    parameter: resource.params().page.clone(),
+                    parameter: resource.params().page.name().to_owned(),
                     page,
                     per_page,
                     max: max_offset,
@@ -1126,7 +1150,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         };
         if let Some(reason) = reason {
             self.fail(ValidationError::MetadataUnavailable {
-                parameter: resource.params().metadata.clone(),
+                parameter: resource.params().metadata.name().to_owned(),
                 reason,
             });
             return false;

@@ -108,7 +108,11 @@ fn seed_schema_loads_with_its_resources_fields_and_operators() {
     assert_eq!(aggregates[0].field(), invoices.field_id("amount"));
 
     assert_eq!(invoices.limits(), &Limits::new().max_filters(10));
-    assert_eq!(invoices.params(), &ParamNames::default());
+    // The seed accepts `limit` for `per_page` (SPEC §13); links write `per_page`.
+    assert_eq!(
+        invoices.params(),
+        &ParamNames::default().per_page(["per_page", "limit"])
+    );
 
     let orders = schema.resource("orders").unwrap();
     assert!(orders.aggregates().is_empty());
@@ -148,7 +152,7 @@ fn builder_and_file_give_the_same_resource() {
         biggest = { function = "max", field = "total" }
         [resources.orders.limits]
         max_sort_keys = 2
-        [resources.orders.parameters]
+        [resources.orders.params]
         per_page = "limit"
         "#,
     )
@@ -177,7 +181,7 @@ fn builder_and_file_give_the_same_resource() {
         .build()
         .unwrap();
     assert_eq!(file.resource("orders").unwrap().as_ref(), &built);
-    assert_eq!(built.params().per_page, "limit");
+    assert_eq!(built.params().per_page.names(), ["limit"]);
     assert_eq!(built.default_sort().len(), 2);
 }
 
@@ -487,24 +491,54 @@ const CASES: &[Case] = &[
         None,
         "aggregate 'n' is declared twice",
     ),
-    // Parameter names.
+    // Parameter names and aliases (SPEC §10, §13).
     case(
-        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparameters.sort = \"\"",
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.sort = \"\"",
         "invoices",
         None,
-        "parameters.sort = \"\": a parameter name must be non-empty",
+        "params.sort = \"\": a parameter name must be non-empty",
     ),
     case(
-        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparameters.filter = \"f[x]\"",
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.filter = \"f[x]\"",
         "invoices",
         None,
-        "parameters.filter = \"f[x]\"",
+        "params.filter = \"f[x]\"",
     ),
     case(
-        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparameters.page = \"per_page\"",
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.page = \"per_page\"",
         "invoices",
         None,
-        "parameters.per_page and parameters.page are both \"per_page\"",
+        "params.per_page and params.page both accept \"per_page\"",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.per_page = [\"per_page\", \"page\"]",
+        "invoices",
+        None,
+        "params.per_page and params.page both accept \"page\"",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.per_page = []",
+        "invoices",
+        None,
+        "params.per_page = []: a parameter needs at least one name",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.page = [\"page\", \"page[0]\"]",
+        "invoices",
+        None,
+        "params.page = \"page[0]\"",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.page = \"page[number\"",
+        "invoices",
+        None,
+        "params.page = \"page[number\"",
+    ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.sort = [\"sort\", \"filter[sort]\"]",
+        "invoices",
+        None,
+        "params.sort = \"filter[sort]\" would read as a filter",
     ),
     // Pagination modes and counting (SPEC §12).
     case(
@@ -678,7 +712,7 @@ fn unknown_keys_are_syntax_errors_with_a_position() {
     let err = Schema::from_toml_str("[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nlimits.max_rows = 5").unwrap_err();
     assert!(syntax_message(err, "TOML").contains("max_rows"));
 
-    let err = Schema::from_toml_str("[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparameters.size = \"n\"").unwrap_err();
+    let err = Schema::from_toml_str("[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.size = \"n\"").unwrap_err();
     assert!(syntax_message(err, "TOML").contains("size"));
 
     let err = Schema::from_json_str(
@@ -794,7 +828,7 @@ fn builder_reports_the_same_mistakes() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains("parameters.cursor and parameters.page are both \"page\""),
+            .contains("params.cursor and params.page both accept \"page\""),
         "{err}"
     );
 
@@ -960,5 +994,13 @@ fn pagination_modes_counting_and_nullability_load() {
     );
     assert_eq!(customers.count_mode(), listquery::CountMode::Exact);
     assert_eq!(customers.exact_count_below(), 10_000);
-    assert_eq!(customers.empty_filter(), listquery::EmptyFilter::Error);
+    // The seed ignores cleared filters; the default is an error.
+    assert_eq!(customers.empty_filter(), listquery::EmptyFilter::Ignore);
+    let plain = Schema::from_toml_str(
+        "[resources.events]\ntable = \"events\"\nfields.id = { type = \"integer\" }",
+    )
+    .unwrap();
+    let events = plain.resource("events").unwrap();
+    assert_eq!(events.empty_filter(), listquery::EmptyFilter::Error);
+    assert_eq!(events.params(), &ParamNames::default());
 }

@@ -442,8 +442,8 @@ pub fn check_row_count(query: &ListQuery, rows: usize) -> Result<(), PageError> 
     let resource = query.resource();
     Err(PageError::TooManyRows {
         max,
-        page_parameter: resource.params().page.clone(),
-        per_page_parameter: resource.params().per_page.clone(),
+        page_parameter: resource.params().page.name().to_owned(),
+        per_page_parameter: resource.params().per_page.name().to_owned(),
         max_per_page: resource.max_per_page(),
     })
 }

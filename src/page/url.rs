@@ -79,8 +79,8 @@ impl PageUrls {
     pub fn for_query(path: &str, query: &ListQuery, keep_unknown: bool) -> Result<Self, PageError> {
         let names = query.resource().params();
         let page_name = match query.pagination_mode() {
-            Some(PaginationMode::Cursor) => names.cursor.as_str(),
-            _ => names.page.as_str(),
+            Some(PaginationMode::Cursor) => names.cursor.name(),
+            _ => names.page.name(),
         };
         let mut urls = Self::new(path)?.page_name(page_name);
         let extra = if keep_unknown {

@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 use nom::branch::alt;
 use nom::bytes::complete::{is_not, tag, take_while, take_while1};
-use nom::character::complete::{char, one_of, satisfy};
-use nom::combinator::{all_consuming, cut, iterator, map, opt, recognize, value};
+use nom::character::complete::{char, digit1, one_of, satisfy};
+use nom::combinator::{all_consuming, cut, iterator, map, map_res, opt, recognize, value, verify};
 use nom::error::{ErrorKind, ParseError};
 use nom::multi::many0_count;
 use nom::sequence::{delimited, preceded};
@@ -87,13 +87,66 @@ fn segment(input: &str) -> IResult<&str, &str, ()> {
     delimited(char('['), take_while(|c| c != '[' && c != ']'), char(']')).parse(input)
 }
 
-/// `filter_key = PREFIX segment segment?` (PREFIX is the resource's filter
-/// parameter name, `filter` by default): `(FIELD, OP)`, or `None` when the
-/// key is not wholly that (`filter`, `filter[a`, `filter[a]x`, `filter[a][b][c]`).
-/// Empty segments are the caller's to reject.
-pub(crate) fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<(&'k str, Option<&'k str>)> {
-    let mut rule = all_consuming(preceded(tag(prefix), (segment, opt(segment))));
-    rule.parse(key).ok().map(|(_, segments)| segments)
+/// Where an array element goes (SPEC §13): `[]` after the others, `[N]` at N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Index {
+    Next,
+    At(usize),
+}
+
+/// `index = "[" ("0" | [1-9][0-9]*)? "]"`: an array element's place.
+fn index(input: &str) -> IResult<&str, Index, ()> {
+    let number = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
+    let at = map_res(number, |d: &str| d.parse().map(Index::At));
+    delimited(
+        char('['),
+        map(opt(at), |at| at.unwrap_or(Index::Next)),
+        char(']'),
+    )
+    .parse(input)
+}
+
+/// A filter key, split: `filter[FIELD][OP][N]` is
+/// `FilterKey { field: "FIELD", op: Some("OP"), index: Some(At(N)) }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FilterKey<'k> {
+    pub(crate) field: &'k str,
+    pub(crate) op: Option<&'k str>,
+    /// `Some` for an element of the array form.
+    pub(crate) index: Option<Index>,
+}
+
+/// `filter_key = PREFIX segment segment? index?` (PREFIX is the resource's
+/// filter parameter name, `filter` by default), or `None` when the key is
+/// not wholly that (`filter`, `filter[a`, `filter[a]x`, `filter[a][b][c]`).
+/// A second segment that reads as an index is one (`filter[a][0]`), so
+/// `filter[a][0][1]` is an operator `0`. Empty segments are the caller's to
+/// reject.
+pub(crate) fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<FilterKey<'k>> {
+    let without_op = map((segment, opt(index)), |(field, index)| FilterKey {
+        field,
+        op: None,
+        index,
+    });
+    let with_op = map((segment, segment, opt(index)), |(field, op, index)| {
+        FilterKey {
+            field,
+            op: Some(op),
+            index,
+        }
+    });
+    let mut rule = preceded(
+        tag(prefix),
+        alt((all_consuming(without_op), all_consuming(with_op))),
+    );
+    rule.parse(key).ok().map(|(_, key)| key)
+}
+
+/// `array_key = NAME index`: the place of an element of a `sort[]`-style
+/// array, or `None` when `key` is not `name` followed by one index.
+pub(crate) fn array_key(name: &str, key: &str) -> Option<Index> {
+    let mut rule = all_consuming(preceded(tag(name), index));
+    rule.parse(key).ok().map(|(_, index)| index)
 }
 
 // ---------------------------------------------------------------- sort list
@@ -186,6 +239,18 @@ pub(crate) fn sort_list<'v>(
     // A key ends at a comma or the end: anything else is a bad character.
     match rest.chars().next() {
         None => Ok(()),
+        Some(c) => Err((offset(value, rest), SortProblem::BadCharacter(c))),
+    }
+}
+
+/// `sort_key` alone, for one element of a sort array (SPEC §13), where a
+/// comma is a character like any other. On error, gives the byte offset of
+/// the problem in `value` and what it is.
+pub(crate) fn sort_element(value: &str) -> Result<SortItem<'_>, (usize, SortProblem)> {
+    let (rest, key) =
+        sort_key(value, value).map_err(|e| located(value, e, SortProblem::EmptyKey))?;
+    match rest.chars().next() {
+        None => Ok(key),
         Some(c) => Err((offset(value, rest), SortProblem::BadCharacter(c))),
     }
 }
@@ -371,15 +436,56 @@ mod tests {
 
     #[test]
     fn filter_keys() {
-        let key = |k| filter_key("filter", k);
-        assert_eq!(key("filter[a][eq]"), Some(("a", Some("eq"))));
-        assert_eq!(key("filter[a]"), Some(("a", None)));
-        assert_eq!(key("filter[]"), Some(("", None)));
+        let key = |k| filter_key("filter", k).map(|k| (k.field, k.op, k.index));
+        assert_eq!(key("filter[a][eq]"), Some(("a", Some("eq"), None)));
+        assert_eq!(key("filter[a]"), Some(("a", None, None)));
+        assert_eq!(key("filter[]"), Some(("", None, None)));
         assert_eq!(key("filter"), None);
         assert_eq!(key("filter[a"), None);
         assert_eq!(key("filter[a]x"), None);
         assert_eq!(key("filter[a][b][c]"), None);
         assert_eq!(key("filter[a[b]]"), None);
-        assert_eq!(filter_key("f", "f[x][gt]"), Some(("x", Some("gt"))));
+        assert_eq!(filter_key("f", "f[x][gt]").map(|k| k.op), Some(Some("gt")));
+        // Array elements.
+        assert_eq!(key("filter[a][]"), Some(("a", None, Some(Index::Next))));
+        assert_eq!(key("filter[a][12]"), Some(("a", None, Some(Index::At(12)))));
+        assert_eq!(
+            key("filter[a][in][0]"),
+            Some(("a", Some("in"), Some(Index::At(0))))
+        );
+        assert_eq!(
+            key("filter[a][gt][]"),
+            Some(("a", Some("gt"), Some(Index::Next)))
+        );
+        // Not an index: an operator the caller rejects, or no filter key.
+        assert_eq!(key("filter[a][01]"), Some(("a", Some("01"), None)));
+        assert_eq!(
+            key("filter[a][0][1]"),
+            Some(("a", Some("0"), Some(Index::At(1))))
+        );
+        assert_eq!(key("filter[a][b][x]"), None);
+        assert_eq!(
+            key("filter[a][99999999999999999999999]"),
+            Some(("a", Some("99999999999999999999999"), None))
+        );
+    }
+
+    #[test]
+    fn array_keys() {
+        assert_eq!(array_key("sort", "sort[]"), Some(Index::Next));
+        assert_eq!(array_key("sort", "sort[3]"), Some(Index::At(3)));
+        assert_eq!(array_key("sort", "sort"), None);
+        assert_eq!(array_key("sort", "sort[x]"), None);
+        assert_eq!(array_key("sort", "sort[0][1]"), None);
+    }
+
+    #[test]
+    fn sort_elements() {
+        let key = |v| sort_element(v).map(|k| (k.field, k.direction));
+        assert_eq!(key("-amount"), Ok(("amount", SortDirection::Desc)));
+        assert_eq!(key("+id"), Ok(("id", SortDirection::Asc)));
+        assert_eq!(key("a,b"), Err((1, SortProblem::BadCharacter(','))));
+        assert_eq!(key(""), Err((0, SortProblem::EmptyKey)));
+        assert_eq!(key(" id"), Err((0, SortProblem::RawPlus)));
     }
 }

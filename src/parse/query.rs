@@ -4,11 +4,14 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::error::{EncodingProblem, ParseError};
+use crate::error::{EncodingProblem, ParseError, SortProblem, ValueProblem};
 use crate::limits::LimitKind;
 use crate::parse::ParseConfig;
 use crate::parse::decode::{decode_into, needs_decoding};
-use crate::parse::grammar::{SortItem, SortItems, ValueItems, filter_key, sort_list, value_list};
+use crate::parse::grammar::{
+    FilterKey, Index, SortItem, SortItems, ValueItems, array_key, filter_key, sort_element,
+    sort_list, value_list,
+};
 
 /// One parameter as the scanner hands it over. Its text is borrowed for the
 /// call only: it may sit in a buffer that the next pair reuses.
@@ -25,13 +28,20 @@ pub(crate) struct Param<'t> {
 /// What a parameter is.
 #[derive(Debug)]
 pub(crate) enum ParamKind<'t> {
-    /// The sort list (empty for `sort=`).
-    Sort(&'t [SortItem<'t>]),
-    /// `filter[FIELD]` (`op` is `None`) or `filter[FIELD][OP]`, and its values.
+    /// The sort list (empty for `sort=`). `keys` names the key each item
+    /// came in when the list came as an array (`sort[]`), and is empty
+    /// otherwise.
+    Sort {
+        items: &'t [SortItem<'t>],
+        keys: &'t [&'t str],
+    },
+    /// `filter[FIELD]` (`op` is `None`) or `filter[FIELD][OP]`, and its
+    /// values; `keys` as for `Sort`.
     Filter {
         field: &'t str,
         op: Option<&'t str>,
         values: &'t [Cow<'t, str>],
+        keys: &'t [&'t str],
     },
     Page,
     PerPage,
@@ -66,7 +76,7 @@ pub(crate) fn scan_query(
         // One plain `page` pair is not counted: page URLs add it to a request
         // that had none, and every URL the envelope emits must parse again.
         let count = pairs(raw).count();
-        let page = usize::from(pairs(raw).any(|(key, _)| key == config.names.page));
+        let page = usize::from(pairs(raw).any(|(key, _)| config.names.page.is(key)));
         if count - page > limits.max_params {
             return vec![ParseError::LimitExceeded {
                 parameter: None,
@@ -82,6 +92,7 @@ pub(crate) fn scan_query(
         errors: Vec::new(),
         seen_keys: SmallVec::new(),
         seen_filters: SeenFilters::new(raw.len()),
+        arrays: Vec::new(),
     };
     let (mut key_buf, mut value_buf) = (Vec::new(), Vec::new());
     // Most queries have nothing to decode: one look at the whole query then
@@ -118,10 +129,15 @@ pub(crate) fn scan_query(
             sink(Param { key, value, kind });
         }
     }
+    // The lists sent as arrays are whole only now.
+    let arrays = std::mem::take(&mut scanner.arrays);
+    for array in &arrays {
+        scanner.array(array, &mut sink);
+    }
     let filters = scanner.seen_filters.len();
     if filters > limits.max_filters {
         scanner.errors.push(ParseError::LimitExceeded {
-            parameter: Some(config.names.filter.clone()),
+            parameter: Some(config.names.filter.name().to_owned()),
             limit: LimitKind::Filters,
             max: limits.max_filters,
             actual: filters,
@@ -174,36 +190,37 @@ fn split_pair(pair: &str) -> (&str, &str) {
 
 /// The filters seen so far, for duplicate detection: their fields and
 /// operators (`eq` for the bare form: `filter[f]` and `filter[f][eq]` are one
-/// filter), one after another in `names`. A linear scan finds a duplicate: a
-/// request has at most `max_params` pairs.
+/// filter) and the key each first came in, one after another in `names`. A
+/// linear scan finds a duplicate: a request has at most `max_params` pairs.
 struct SeenFilters {
     names: String,
-    /// Where each filter's field and operator end in `names`.
-    ends: SmallVec<[(usize, usize); 8]>,
-    /// The raw query's length: decoded names are shorter, so `names` never
-    /// outgrows it.
+    /// Where each filter's field, operator and key end in `names`.
+    ends: SmallVec<[(usize, usize, usize); 8]>,
+    /// Twice the raw query's length: decoded names and keys are shorter, so
+    /// `names` never outgrows it.
     capacity: usize,
 }
 
 impl SeenFilters {
-    fn new(capacity: usize) -> Self {
+    fn new(query_len: usize) -> Self {
         Self {
             names: String::new(),
             ends: SmallVec::new(),
-            capacity,
+            capacity: 2 * query_len,
         }
     }
 
-    /// Adds the filter; `false` when it was there already.
-    fn insert(&mut self, field: &str, op: &str) -> bool {
+    /// Adds the filter; when it was there already, gives the key it first
+    /// came in.
+    fn insert(&mut self, field: &str, op: &str, key: &str) -> Result<(), &str> {
         let mut start = 0;
-        for &(field_end, op_end) in &self.ends {
+        for &(field_end, op_end, key_end) in &self.ends {
             if self.names.get(start..field_end) == Some(field)
                 && self.names.get(field_end..op_end) == Some(op)
             {
-                return false;
+                return Err(self.names.get(op_end..key_end).unwrap_or_default());
             }
-            start = op_end;
+            start = key_end;
         }
         if self.names.capacity() == 0 {
             self.names.reserve(self.capacity);
@@ -211,8 +228,10 @@ impl SeenFilters {
         self.names.push_str(field);
         let field_end = self.names.len();
         self.names.push_str(op);
-        self.ends.push((field_end, self.names.len()));
-        true
+        let op_end = self.names.len();
+        self.names.push_str(key);
+        self.ends.push((field_end, op_end, self.names.len()));
+        Ok(())
     }
 
     fn len(&self) -> usize {
@@ -230,17 +249,47 @@ enum SimpleKey {
     Cursor,
 }
 
+/// A list sent as an array (SPEC §13), `filter[status][]=a&filter[status][]=b`:
+/// its elements are collected across pairs and handed over after the last.
+#[derive(Debug)]
+struct ArrayParam {
+    /// The key without its index (`filter[status]`): the list's identity.
+    base: String,
+    list: ArrayList,
+    /// In request order.
+    elements: Vec<Element>,
+    /// The list's parameter was given before in another form: reported
+    /// once, at its first element.
+    rejected: bool,
+}
+
+#[derive(Debug)]
+enum ArrayList {
+    Sort,
+    Filter { field: String, op: Option<String> },
+}
+
+#[derive(Debug)]
+struct Element {
+    index: Index,
+    key: String,
+    value: String,
+}
+
 struct Scanner<'c> {
     config: &'c ParseConfig<'c>,
     errors: Vec<ParseError>,
-    /// The simple keys seen so far, for duplicate detection.
-    seen_keys: SmallVec<[SimpleKey; 5]>,
+    /// The simple keys seen so far, for duplicate detection, each with the
+    /// position of the name it came in among its names (`None`: as an array).
+    seen_keys: SmallVec<[(SimpleKey, Option<usize>); 5]>,
     seen_filters: SeenFilters,
+    arrays: Vec<ArrayParam>,
 }
 
 impl Scanner<'_> {
     /// Recognises the key and checks the value by its grammar; a pair in
-    /// error is recorded and gives `None`.
+    /// error is recorded and gives `None`, and so does an array element,
+    /// which is kept for [`Scanner::array`].
     fn classify<'k, 't: 'k>(
         &mut self,
         key: &'t str,
@@ -256,36 +305,55 @@ impl Scanner<'_> {
             (&names.metadata, SimpleKey::Metadata),
             (&names.cursor, SimpleKey::Cursor),
         ];
-        if let Some(&(_, simple)) = simple.iter().find(|(name, _)| key == name.as_str()) {
-            if self.seen_keys.contains(&simple) {
-                self.duplicate(key);
+        for &(param, simple) in &simple {
+            let Some(alias) = param.names().iter().position(|name| name == key) else {
+                continue;
+            };
+            if self.check_new(simple, key) {
+                self.seen_keys.push((simple, Some(alias)));
+            } else {
                 return None;
             }
-            self.seen_keys.push(simple);
             return match simple {
-                SimpleKey::Sort => self
-                    .sort(key, value, sort_keys)
-                    .then_some(ParamKind::Sort(sort_keys)),
+                SimpleKey::Sort => self.sort(key, value, sort_keys).then_some(ParamKind::Sort {
+                    items: sort_keys,
+                    keys: &[],
+                }),
                 SimpleKey::Page => Some(ParamKind::Page),
                 SimpleKey::PerPage => Some(ParamKind::PerPage),
                 SimpleKey::Metadata => Some(ParamKind::Metadata),
                 SimpleKey::Cursor => Some(ParamKind::Cursor),
             };
         }
-        if let Some(suffix) = key.strip_prefix(names.filter.as_str())
-            && (suffix.is_empty() || suffix.starts_with('['))
-        {
-            return self.filter(key, value, values);
-        }
-        if let Some((name, _)) = simple.iter().find(|(name, _)| {
-            key.strip_prefix(name.as_str())
-                .is_some_and(|s| s.starts_with('['))
+        if let Some(prefix) = names.filter.names().iter().find(|prefix| {
+            key.strip_prefix(prefix.as_str())
+                .is_some_and(|suffix| suffix.is_empty() || suffix.starts_with('['))
         }) {
-            // `sort[]=name`, `page[0]=2`: a PHP array of a recognised key is a
-            // client mistake, not an app parameter to ignore.
+            return self.filter(prefix, key, value, values);
+        }
+        for &(param, simple) in &simple {
+            let Some(name) = param.names().iter().find(|name| {
+                key.strip_prefix(name.as_str())
+                    .is_some_and(|s| s.starts_with('['))
+            }) else {
+                continue;
+            };
+            if simple == SimpleKey::Sort
+                && let Some(index) = array_key(name, key)
+            {
+                self.element(ArrayList::Sort, key, value, index);
+                return None;
+            }
+            // `page[0]=2`: a PHP array of a recognised key is a client
+            // mistake, not an app parameter to ignore.
+            let expected = if simple == SimpleKey::Sort {
+                format!("send {name}=a,-b or {name}[]=a&{name}[]=-b")
+            } else {
+                format!("send {name}=VALUE once, without brackets")
+            };
             self.errors.push(ParseError::MalformedParameter {
                 parameter: key.to_owned(),
-                expected: format!("send {name}=VALUE once, without brackets"),
+                expected,
             });
             return None;
         }
@@ -298,10 +366,33 @@ impl Scanner<'_> {
         Some(ParamKind::Other)
     }
 
-    fn duplicate(&mut self, key: &str) {
+    /// Whether `simple` is new in the request; a duplicate is reported.
+    fn check_new(&mut self, simple: SimpleKey, key: &str) -> bool {
+        let Some(&(_, first)) = self.seen_keys.iter().find(|(seen, _)| *seen == simple) else {
+            return true;
+        };
+        let names = self.config.names;
+        let param = match simple {
+            SimpleKey::Sort => &names.sort,
+            SimpleKey::Page => &names.page,
+            SimpleKey::PerPage => &names.per_page,
+            SimpleKey::Metadata => &names.metadata,
+            SimpleKey::Cursor => &names.cursor,
+        };
+        let first = match first {
+            Some(alias) => param.names().get(alias).cloned(),
+            // The sort came as an array: its first element.
+            None => (self.arrays.iter())
+                .find(|a| matches!(a.list, ArrayList::Sort))
+                .and_then(|a| a.elements.first())
+                .map(|e| e.key.clone()),
+        };
         self.errors.push(ParseError::DuplicateParameter {
             parameter: key.to_owned(),
+            first: first.unwrap_or_else(|| key.to_owned()),
+            list: simple == SimpleKey::Sort,
         });
+        false
     }
 
     /// The keys of a sort list into `keys` (none for an empty value); `false`
@@ -310,16 +401,9 @@ impl Scanner<'_> {
         if value.is_empty() {
             return true;
         }
-        let limits = self.config.limits;
         // Counted before parsing, so that a huge list costs nothing more.
         let count = value.bytes().filter(|&b| b == b',').count() + 1;
-        if count > limits.max_sort_keys {
-            self.errors.push(ParseError::LimitExceeded {
-                parameter: Some(key.to_owned()),
-                limit: LimitKind::SortKeys,
-                max: limits.max_sort_keys,
-                actual: count,
-            });
+        if !self.sort_count(key, count) {
             return false;
         }
         match sort_list(value, keys) {
@@ -336,50 +420,65 @@ impl Scanner<'_> {
         }
     }
 
+    /// Whether `count` sort keys are within `max_sort_keys`; if not, reported.
+    fn sort_count(&mut self, key: &str, count: usize) -> bool {
+        let max = self.config.limits.max_sort_keys;
+        if count > max {
+            self.errors.push(ParseError::LimitExceeded {
+                parameter: Some(key.to_owned()),
+                limit: LimitKind::SortKeys,
+                max,
+                actual: count,
+            });
+        }
+        count <= max
+    }
+
     /// A filter: its key, its place among the filters, its value list and
-    /// the value limits.
+    /// the value limits. An array element is kept for [`Scanner::array`].
     fn filter<'k, 't: 'k>(
         &mut self,
+        prefix: &str,
         key: &'t str,
         value: &'t str,
         values: &'k mut ValueItems<'t>,
     ) -> Option<ParamKind<'k>> {
-        let names = self.config.names;
-        let (field, op) = match filter_key(&names.filter, key) {
-            Some((field, op))
-                if !field.is_empty()
-                    && op.is_none_or(|op| {
-                        !op.is_empty() && !op.bytes().all(|b| b.is_ascii_digit())
-                    }) =>
-            {
-                (field, op)
-            }
-            _ => {
-                let prefix = &names.filter;
-                let expected = match list_key(key) {
-                    // A PHP array of a filter: name the key to send instead.
-                    Some(list) => format!(
-                        "send {list}=a,b (arrays such as {key}=a are not accepted: join the values with commas)"
-                    ),
-                    None => format!("send {prefix}[FIELD]=v1,v2 or {prefix}[FIELD][OP]=v1,v2"),
-                };
-                self.errors.push(ParseError::MalformedParameter {
-                    parameter: key.to_owned(),
-                    expected,
-                });
-                return None;
-            }
+        let well_formed = |k: &FilterKey<'_>| {
+            !k.field.is_empty()
+                && k.op
+                    .is_none_or(|op| !op.is_empty() && !op.bytes().all(|b| b.is_ascii_digit()))
         };
-        let op_name = op.unwrap_or("eq");
-        if !self.seen_filters.insert(field, op_name) {
-            self.duplicate(key);
+        let Some(FilterKey { field, op, index }) = filter_key(prefix, key).filter(well_formed)
+        else {
+            self.errors.push(ParseError::MalformedParameter {
+                parameter: key.to_owned(),
+                expected: format!(
+                    "send {prefix}[FIELD]=a,b or {prefix}[FIELD][OP]=a,b, or an array: {prefix}[FIELD][]=a&{prefix}[FIELD][]=b"
+                ),
+            });
+            return None;
+        };
+        if let Some(index) = index {
+            let list = ArrayList::Filter {
+                field: field.to_owned(),
+                op: op.map(str::to_owned),
+            };
+            self.element(list, key, value, index);
+            return None;
+        }
+        if let Err(first) = self.seen_filters.insert(field, op.unwrap_or("eq"), key) {
+            let first = first.to_owned();
+            self.errors.push(ParseError::DuplicateParameter {
+                parameter: key.to_owned(),
+                first,
+                list: true,
+            });
             return None;
         }
         // A cleared form field, where the resource takes it as no filter.
         if value.is_empty() && self.config.ignore_empty_filters {
             return None;
         }
-
         if let Err((offset, problem)) = value_list(value, values) {
             self.errors.push(ParseError::InvalidValue {
                 parameter: key.to_owned(),
@@ -389,48 +488,236 @@ impl Scanner<'_> {
             });
             return None;
         }
+        let items = values.iter().map(|v| (key, v.as_ref()));
+        self.value_limits(key, values.len(), items)
+            .then_some(ParamKind::Filter {
+                field,
+                op,
+                values,
+                keys: &[],
+            })
+    }
+
+    /// Whether a filter's values are within `max_filter_values` and
+    /// `max_value_len`; if not, reported against `key` (the count) and each
+    /// item's key (its length).
+    fn value_limits<'i>(
+        &mut self,
+        key: &str,
+        count: usize,
+        mut items: impl Iterator<Item = (&'i str, &'i str)>,
+    ) -> bool {
         let limits = self.config.limits;
-        if values.len() > limits.max_filter_values {
+        if count > limits.max_filter_values {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
                 limit: LimitKind::FilterValues,
                 max: limits.max_filter_values,
-                actual: values.len(),
+                actual: count,
             });
-            return None;
+            return false;
         }
-        if let Some(long) = (values.iter())
-            .map(|v| v.len())
-            .find(|&len| len > limits.max_value_len)
-        {
+        if let Some((key, long)) = items.find(|(_, v)| v.len() > limits.max_value_len) {
             self.errors.push(ParseError::LimitExceeded {
                 parameter: Some(key.to_owned()),
                 limit: LimitKind::ValueLength,
                 max: limits.max_value_len,
-                actual: long,
+                actual: long.len(),
             });
-            return None;
+            return false;
         }
-        Some(ParamKind::Filter { field, op, values })
+        true
     }
-}
 
-/// `filter[F]` or `filter[F][OP]` for a PHP array key such as `filter[F][]`,
-/// `filter[F][0]` or `filter[F][OP][1]`: the key without its array
-/// segments; `None` for any other key.
-fn list_key(key: &str) -> Option<&str> {
-    let mut end = key.len();
-    let mut trimmed = false;
-    while let Some(rest) = key.get(..end).and_then(|k| k.strip_suffix(']')) {
-        let open = rest.rfind('[')?;
-        let segment = rest.get(open + 1..)?;
-        if !segment.bytes().all(|b| b.is_ascii_digit()) {
-            break;
+    /// One element of a list sent as an array, kept with the others of its
+    /// list. The first element of a list claims its parameter, as a key
+    /// without brackets would.
+    fn element(&mut self, list: ArrayList, key: &str, value: &str, index: Index) {
+        let element = Element {
+            index,
+            key: key.to_owned(),
+            value: value.to_owned(),
+        };
+        // The key without its index segment.
+        let base = key.rfind('[').and_then(|at| key.get(..at)).unwrap_or(key);
+        if let Some(array) = self.arrays.iter_mut().find(|a| a.base == base) {
+            array.elements.push(element);
+            return;
         }
-        end = open;
-        trimmed = true;
+        let new = match &list {
+            ArrayList::Sort => {
+                let new = self.check_new(SimpleKey::Sort, key);
+                if new {
+                    self.seen_keys.push((SimpleKey::Sort, None));
+                }
+                new
+            }
+            ArrayList::Filter { field, op } => {
+                match self
+                    .seen_filters
+                    .insert(field, op.as_deref().unwrap_or("eq"), key)
+                {
+                    Ok(()) => true,
+                    Err(first) => {
+                        let first = first.to_owned();
+                        self.errors.push(ParseError::DuplicateParameter {
+                            parameter: key.to_owned(),
+                            first,
+                            list: true,
+                        });
+                        false
+                    }
+                }
+            }
+        };
+        self.arrays.push(ArrayParam {
+            base: base.to_owned(),
+            list,
+            elements: vec![element],
+            rejected: !new,
+        });
     }
-    let list = key.get(..end)?;
-    // At least the field's segment must remain: `filter[F]`.
-    (trimmed && list.ends_with(']') && list.matches('[').count() <= 2).then_some(list)
+
+    /// A list sent as an array, whole: its elements in index order, each one
+    /// value (SPEC §13), checked as the comma form is and handed to `sink`.
+    fn array(&mut self, array: &ArrayParam, sink: &mut impl FnMut(Param<'_>)) {
+        let Some(first) = array.elements.first() else {
+            return;
+        };
+        if array.rejected {
+            return;
+        }
+        let Some(elements) = self.in_index_order(array) else {
+            return;
+        };
+        let keys: SmallVec<[&str; 8]> = elements.iter().map(|e| e.key.as_str()).collect();
+        let key = first.key.as_str();
+        // An array of only empty elements is `sort=` or a cleared field.
+        let all_empty = elements.iter().all(|e| e.value.is_empty());
+        match &array.list {
+            ArrayList::Sort => {
+                if all_empty || !self.sort_count(key, elements.len()) {
+                    return;
+                }
+                let mut items = SortItems::new();
+                for element in &elements {
+                    let read = sort_element(&element.value).and_then(|item| {
+                        match items.iter().any(|i: &SortItem<'_>| i.field == item.field) {
+                            true => Err((0, SortProblem::DuplicateField(item.field.to_owned()))),
+                            false => Ok(item),
+                        }
+                    });
+                    match read {
+                        Ok(item) => items.push(item),
+                        Err((offset, problem)) => {
+                            self.errors.push(ParseError::InvalidSort {
+                                parameter: element.key.clone(),
+                                value: element.value.clone(),
+                                offset,
+                                problem,
+                            });
+                            return;
+                        }
+                    }
+                }
+                let kind = ParamKind::Sort {
+                    items: &items,
+                    keys: &keys,
+                };
+                sink(Param {
+                    key,
+                    value: "",
+                    kind,
+                });
+            }
+            ArrayList::Filter { field, op } => {
+                if all_empty && self.config.ignore_empty_filters {
+                    return;
+                }
+                if let Some(empty) = elements.iter().find(|e| e.value.is_empty()) {
+                    self.errors.push(ParseError::InvalidValue {
+                        parameter: empty.key.clone(),
+                        value: String::new(),
+                        offset: 0,
+                        problem: ValueProblem::EmptyElement,
+                    });
+                    return;
+                }
+                let items = elements.iter().map(|e| (e.key.as_str(), e.value.as_str()));
+                if !self.value_limits(key, elements.len(), items) {
+                    return;
+                }
+                let values: ValueItems<'_> = elements
+                    .iter()
+                    .map(|e| Cow::Borrowed(e.value.as_str()))
+                    .collect();
+                let kind = ParamKind::Filter {
+                    field,
+                    op: op.as_deref(),
+                    values: &values,
+                    keys: &keys,
+                };
+                sink(Param {
+                    key,
+                    value: "",
+                    kind,
+                });
+            }
+        }
+    }
+
+    /// The elements of `array` in index order: request order for `[]`, the
+    /// indices for `[N]`, which must run from 0 without a gap or a repeat.
+    /// A list in both forms, a gap or a repeat is reported and gives `None`.
+    fn in_index_order<'a>(&mut self, array: &'a ArrayParam) -> Option<Vec<&'a Element>> {
+        let base = &array.base;
+        let mut elements: Vec<&Element> = array.elements.iter().collect();
+        let appended = elements.iter().filter(|e| e.index == Index::Next).count();
+        if appended == elements.len() {
+            return Some(elements);
+        }
+        let mut fault = |parameter: &str, expected: String| {
+            self.errors.push(ParseError::MalformedParameter {
+                parameter: parameter.to_owned(),
+                expected,
+            });
+            None
+        };
+        if appended > 0 {
+            let other = elements.iter().find(|e| e.index != Index::Next);
+            let parameter = other.map_or(base.as_str(), |e| e.key.as_str());
+            return fault(
+                parameter,
+                format!(
+                    "send the list in one array form: {base}[]=a&{base}[]=b, or {base}[0]=a&{base}[1]=b"
+                ),
+            );
+        }
+        elements.sort_by_key(|e| match e.index {
+            Index::At(n) => n,
+            Index::Next => 0,
+        });
+        for pair in elements.windows(2) {
+            if let [before, after] = pair
+                && before.index == after.index
+            {
+                return fault(
+                    &after.key,
+                    format!(
+                        "{} is given more than once; give each index once, from 0",
+                        after.key
+                    ),
+                );
+            }
+        }
+        for (expected, element) in elements.iter().enumerate() {
+            if element.index != Index::At(expected) {
+                return fault(
+                    &element.key,
+                    format!("{base}[{expected}] is missing; array indices run from 0 without gaps"),
+                );
+            }
+        }
+        Some(elements)
+    }
 }

@@ -614,24 +614,47 @@ impl Checker<'_> {
     }
 
     fn params(&self, p: &ParamNames) -> Result<(), SchemaError> {
-        let names = [
-            ("sort", &p.sort),
-            ("filter", &p.filter),
-            ("page", &p.page),
-            ("per_page", &p.per_page),
-            ("metadata", &p.metadata),
-            ("cursor", &p.cursor),
-        ];
-        for (i, (key, name)) in names.iter().enumerate() {
-            if name.is_empty() || !name.chars().all(is_param_char) {
+        let all = p.all();
+        let filters = p.filter.names();
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for (key, names) in all {
+            if names.names().is_empty() {
                 return Err(self.error(format!(
-                    "parameters.{key} = {name:?}: a parameter name must be non-empty and made of [A-Za-z0-9_.-]"
+                    "params.{key} = []: a parameter needs at least one name"
                 )));
             }
-            if let Some((other, _)) = names.iter().take(i).find(|(_, seen)| seen == name) {
-                return Err(self.error(format!(
-                    "parameters.{key} and parameters.{other} are both {name:?}; each parameter needs its own name"
-                )));
+            for name in names.names() {
+                let shape_ok = if key == "filter" {
+                    is_plain_param_name(name)
+                } else {
+                    is_param_name(name)
+                };
+                if !shape_ok {
+                    let shape = if key == "filter" {
+                        "non-empty and made of [A-Za-z0-9_.-]"
+                    } else {
+                        "non-empty, made of [A-Za-z0-9_.-] and optionally followed by segments such as [number]"
+                    };
+                    return Err(self.error(format!(
+                        "params.{key} = {name:?}: a parameter name must be {shape}"
+                    )));
+                }
+                if let Some((other, _)) = seen.iter().find(|(_, seen)| seen == name) {
+                    return Err(self.error(format!(
+                        "params.{key} and params.{other} both accept {name:?}; each name belongs to one parameter"
+                    )));
+                }
+                if key != "filter"
+                    && let Some(filter) = filters.iter().find(|f| {
+                        name.strip_prefix(f.as_str())
+                            .is_some_and(|rest| rest.starts_with('['))
+                    })
+                {
+                    return Err(self.error(format!(
+                        "params.{key} = {name:?} would read as a filter ({filter}[FIELD]); choose another name"
+                    )));
+                }
+                seen.push((key, name));
             }
         }
         Ok(())
@@ -664,4 +687,35 @@ const MAX_SCALE: u32 = 18;
 
 fn is_param_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+/// `[A-Za-z0-9_.-]+`
+fn is_plain_param_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_param_char)
+}
+
+/// A plain name, then `[SEGMENT]`s (JSON:API's `page[number]`); a segment of
+/// digits alone would read as an array index (SPEC §13).
+fn is_param_name(name: &str) -> bool {
+    let Some((base, mut rest)) = name.split_once('[') else {
+        return is_plain_param_name(name);
+    };
+    if !is_plain_param_name(base) {
+        return false;
+    }
+    loop {
+        let Some((segment, after)) = rest.split_once(']') else {
+            return false;
+        };
+        if !is_plain_param_name(segment) || segment.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        if after.is_empty() {
+            return true;
+        }
+        let Some(next) = after.strip_prefix('[') else {
+            return false;
+        };
+        rest = next;
+    }
 }

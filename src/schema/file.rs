@@ -42,7 +42,7 @@ struct ResourceFile {
     #[serde(default)]
     aggregates: OrderedMap<AggregateFile>,
     limits: Option<Limits>,
-    parameters: Option<ParamNames>,
+    params: Option<ParamNames>,
     pagination: Option<Vec<String>>,
     count: Option<String>,
     exact_count_below: Option<u64>,
@@ -206,7 +206,7 @@ impl ResourceFile {
         if let Some(limits) = self.limits {
             builder = builder.limits(limits);
         }
-        if let Some(params) = self.parameters {
+        if let Some(params) = self.params {
             builder = builder.params(params);
         }
         if let Some(names) = self.pagination {

@@ -59,8 +59,9 @@ impl Schema {
     /// table (`type`, `values` for enums, `sort`, `filter` = a bool or operator
     /// names, `column`, `nulls` = `"first"`/`"last"`, `scale` for decimals), an
     /// `aggregates` table (`function`, `field`), and optional `limits`
-    /// ([`Limits`] keys) and `parameters` ([`ParamNames`] keys, to rename
-    /// `sort`, `filter`, `page`, `per_page`, `metadata`, `cursor`) tables.
+    /// ([`Limits`] keys) and `params` ([`ParamNames`] keys, to rename
+    /// `sort`, `filter`, `page`, `per_page`, `metadata`, `cursor` or give
+    /// them aliases: `per_page = ["per_page", "limit"]`) tables.
     /// Fields keep the order of the file.
     ///
     /// Unknown keys are errors. A file that is not well-formed TOML, or has keys
