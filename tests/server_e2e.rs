@@ -926,3 +926,159 @@ mod remote_engines {
         same_answers_as_sqlite("LISTQUERY_MYSQL_URL");
     }
 }
+
+#[path = "support/clients.rs"]
+mod clients;
+
+/// The SQL condition for a recorded client's filters (the operators the
+/// README's snippets use), values quoted as SQL literals.
+fn client_condition(filters: &Json) -> String {
+    let literal = |v: &Json| match v {
+        Json::String(s) => format!("'{}'", s.replace('\'', "''")),
+        other => other.to_string(),
+    };
+    let mut parts = vec!["1 = 1".to_owned()];
+    for filter in filters.as_array().unwrap() {
+        let field = filter["field"].as_str().unwrap();
+        let values: Vec<String> = filter["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(literal)
+            .collect();
+        parts.push(match filter["op"].as_str().unwrap() {
+            "eq" => format!("{field} IN ({})", values.join(", ")),
+            "between" => format!("{field} BETWEEN {} AND {}", values[0], values[1]),
+            "null" if filter["values"][0] == true => format!("{field} IS NULL"),
+            "null" => format!("{field} IS NOT NULL"),
+            // A prefix (the values hold no LIKE wildcard).
+            "starts_with" => format!("substr({field}, 1, length({v})) = {v}", v = values[0]),
+            other => panic!("no SQL for {other} in this test"),
+        });
+    }
+    parts.join(" AND ")
+}
+
+#[test]
+fn client_query_strings_over_http() {
+    use clients::{Meaning, RECORDED};
+    let server = Server::start(300);
+    let mut rows_seen = 0;
+    for recorded in RECORDED {
+        let client = recorded.client;
+        // What the client's HTTP layer puts on the wire (vue-api-query
+        // builds its string unencoded; the browser or axios encodes it).
+        let target = format!("/invoices?{}", request_safe(recorded.query));
+        let reply = server.get(&target, Some(ADMIN));
+        match &recorded.meaning {
+            Meaning::Query {
+                filters,
+                sort,
+                page,
+                per_page,
+            } => {
+                let body = reply.ok(client);
+                let condition = client_condition(&filters());
+                let order: Vec<String> = (sort.iter())
+                    .map(|k| match k.strip_prefix('-') {
+                        Some(field) => format!("{field} DESC"),
+                        None => format!("{k} ASC"),
+                    })
+                    .collect();
+                let expected = server.ordered_ids(&format!(
+                    "SELECT id FROM invoices WHERE {condition} ORDER BY {} LIMIT {per_page} OFFSET {}",
+                    order.join(", "),
+                    (page - 1) * per_page
+                ));
+                assert_eq!(ids_of(&body["data"]), expected, "{client}: rows");
+                assert_eq!(
+                    body["total"],
+                    server.scalar(&format!("SELECT COUNT(*) FROM invoices WHERE {condition}")),
+                    "{client}: total"
+                );
+                assert_eq!(body["per_page"], *per_page, "{client}");
+                assert_eq!(body["current_page"], *page, "{client}");
+                rows_seen += expected.len();
+                // Page links write lists in the comma form and the page size
+                // by its first name; following one gives page 1 of the same list.
+                let first = body["first_page_url"].as_str().unwrap();
+                assert!(
+                    !first.contains("%5B%5D") && !first.contains("%5D%5B0%5D"),
+                    "{first}"
+                );
+                assert!(!first.contains("limit="), "{first}");
+                let again = server.get(Server::target_of(first), Some(ADMIN)).ok(first);
+                assert_eq!(again["total"], body["total"], "{first}");
+                assert_eq!(again["per_page"], *per_page, "{first}");
+            }
+            Meaning::Rejected(codes) => {
+                assert_eq!(reply.status, 400, "{client}: {}", reply.json);
+                assert_eq!(reply.error_codes(), *codes, "{client}");
+            }
+        }
+    }
+    // The qs requests match rows; the snippets' invoice number matches none.
+    assert!(rows_seen >= 4 * 15, "only {rows_seen} rows in all");
+}
+
+#[test]
+fn limit_and_cleared_filters_as_form_driven_frontends_send_them() {
+    let server = Server::start(120);
+    // vue-api-query's `limit` pages an agent's list, which is otherwise whole.
+    let agent = server
+        .get("/customers?limit=5", Some(AGENT))
+        .ok("agent limit");
+    assert_eq!(agent["data"].as_array().unwrap().len(), 5);
+    assert_eq!(agent["per_page"], 5);
+    let next = agent["next_page_url"].as_str().unwrap();
+    assert!(
+        next.contains("per_page=5") && !next.contains("limit"),
+        "{next}"
+    );
+    // `per_page` and `limit` together are one parameter given twice.
+    let both = server.get("/customers?limit=5&per_page=6", Some(ADMIN));
+    assert_eq!(both.status, 400);
+    assert_eq!(both.error_codes(), ["duplicate_parameter"]);
+    // A cleared search form: every filter empty, so none applies.
+    let cleared = server
+        .get(
+            "/invoices?filter%5Bstatus%5D%5B%5D=&filter%5Bnumber%5D%5Bstarts_with%5D=&page=2",
+            Some(ADMIN),
+        )
+        .ok("cleared form");
+    let all = server.get("/invoices?page=2", Some(ADMIN)).ok("all");
+    assert_eq!(cleared["total"], all["total"]);
+    assert_eq!(ids_of(&cleared["data"]), ids_of(&all["data"]));
+    assert!(
+        !cleared["next_page_url"]
+            .as_str()
+            .unwrap()
+            .contains("filter"),
+        "{}",
+        cleared["next_page_url"]
+    );
+    // Walking an array-form request's pages visits what the comma form does.
+    let walk = |first: &str| {
+        let mut ids = Vec::new();
+        let mut target = first.to_owned();
+        loop {
+            let page = server.get(&target, Some(ADMIN)).ok(&target);
+            ids.extend(ids_of(&page["data"]));
+            match page["next_page_url"].as_str() {
+                Some(next) => target = Server::target_of(next).to_owned(),
+                None => break ids,
+            }
+        }
+    };
+    let arrays = walk(
+        "/invoices?filter%5Bstatus%5D%5B0%5D=paid&filter%5Bstatus%5D%5B1%5D=void&sort%5B%5D=-amount&per_page=7",
+    );
+    let commas = walk("/invoices?filter[status]=paid,void&sort=-amount&per_page=7");
+    assert_eq!(arrays, commas);
+    assert_eq!(
+        arrays,
+        server.ordered_ids(
+            "SELECT id FROM invoices WHERE status IN ('paid', 'void') ORDER BY amount DESC, id ASC"
+        )
+    );
+}

@@ -2,7 +2,11 @@
 //! as a page, every URL its envelope emits (first, last, next, prev and the
 //! `links` buttons, unknown parameters kept) must parse back to the same
 //! query with that page; a cursor page's next and previous URLs parse back to
-//! the same query with a cursor.
+//! the same query with a cursor. Requests may send lists as arrays
+//! (`filter[status][]=a`, `sort[0]=id`, SPEC §13), which links write in the
+//! comma form, and parameter aliases (`limit`; JSON:API's `page[number]`
+//! and `page[size]` on the `jsonapi` resource), which links write by their
+//! first name.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -17,10 +21,30 @@ use listquery::{
 fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        Schema::from_toml_str(include_str!("../../examples/schema.toml"))
-            .expect("the example schema loads")
+        let seed = include_str!("../../examples/schema.toml");
+        Schema::from_toml_str(&format!("{seed}\n{JSON_API}")).expect("the example schema loads")
     })
 }
+
+/// A resource with JSON:API's parameter names beside the usual ones.
+const JSON_API: &str = r#"
+[resources.jsonapi]
+table = "invoices"
+default_sort = "-created_at"
+pagination = ["offset", "cursor"]
+[resources.jsonapi.params]
+page = ["page[number]", "page"]
+per_page = ["page[size]", "per_page", "limit"]
+cursor = ["page[cursor]", "cursor"]
+sort = ["sort", "order_by"]
+[resources.jsonapi.fields]
+id = { type = "integer", sort = true, filter = ["eq", "gt", "lt"] }
+number = { type = "string", sort = true, filter = ["eq", "contains"], nullable = false }
+status = { type = "enum", values = ["draft", "sent", "paid", "void"], sort = true, filter = ["eq", "ne"], nullable = false }
+amount = { type = "decimal", scale = 2, sort = true, filter = ["between", "gte"], nullable = false }
+due_on = { type = "date", sort = true, nulls = "first", filter = ["null", "between"] }
+created_at = { type = "datetime", sort = true, filter = ["between"], nullable = false }
+"#;
 
 /// Page options, and whether they keep the request's unknown parameters.
 fn page_options() -> &'static [(PageOptions, bool)] {
@@ -97,7 +121,7 @@ fn cursor_round_trip(raw: &str, resource: &std::sync::Arc<Resource>, query: &Lis
     };
     let without_cursor = |q: &ListQuery| {
         let name = &resource.params().cursor;
-        q.to_pairs().into_iter().filter(|(k, _)| k != name).collect::<Vec<_>>()
+        q.to_pairs().into_iter().filter(|(k, _)| !name.is(k)).collect::<Vec<_>>()
     };
     for url in [&envelope.next_page_url, &envelope.prev_page_url].into_iter().flatten() {
         let query_part = url
