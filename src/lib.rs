@@ -74,6 +74,52 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # What real clients send: arrays and aliases
+//!
+//! qs, axios and PHP send lists as arrays; each element is one value, taken
+//! literally (no comma splitting, no quoting), and page links write the list
+//! back in the comma form. A schema can give a parameter other names
+//! (`limit` for `per_page`, JSON:API's `page[number]`); links use the first.
+//!
+//! ```
+//! use listquery::{ErrorCode, ListQuery, RequestOptions, Role, Schema};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.customers]
+//!     table = "customers"
+//!     empty_filter = "ignore"          # a cleared form field is no filter
+//!     [resources.customers.params]
+//!     per_page = ["per_page", "limit"] # vue-api-query sends limit
+//!     [resources.customers.fields]
+//!     id   = { type = "integer", sort = true }
+//!     name = { type = "string", sort = true, filter = ["eq"] }
+//! "#)?;
+//! let customers = schema.resource("customers").expect("declared above");
+//! let admin = RequestOptions::for_role(Role::Admin);
+//!
+//! // qs.stringify({filter: {name: ['Smith, John', 'Doe']}, sort: ['-name'], limit: 5})
+//! let q = ListQuery::parse(
+//!     "filter%5Bname%5D%5B0%5D=Smith%2C%20John&filter%5Bname%5D%5B1%5D=Doe&sort%5B0%5D=-name&limit=5",
+//!     customers,
+//!     admin,
+//! )?;
+//! assert_eq!(q.filters()[0].values.len(), 2); // "Smith, John" and "Doe"
+//! assert_eq!(q.pagination().map(|p| p.per_page), Some(5));
+//! assert_eq!(
+//!     q.to_query_string(),
+//!     "per_page=5&filter%5Bname%5D=%22Smith%2C%20John%22%2CDoe&sort=-name" // arrays after the rest
+//! );
+//!
+//! // A cleared field is no filter; a list in two forms, or under two names, is
+//! // one parameter given twice.
+//! assert!(ListQuery::parse("filter[name]=", customers, admin)?.filters().is_empty());
+//! for twice in ["filter[name]=a&filter[name][]=b", "per_page=5&limit=5"] {
+//!     let errors = ListQuery::parse(twice, customers, admin).unwrap_err();
+//!     assert_eq!(errors.codes(), [ErrorCode::DuplicateParameter]);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Pages on big tables: cursor mode
 //!
 //! A resource that offers cursor pagination (`pagination = ["offset", "cursor"]`)
@@ -137,8 +183,11 @@
 //!
 //! | SPEC rule | function |
 //! |---|---|
-//! | `filter_key = PREFIX segment segment?` (PREFIX is `filter` or its configured name) | `filter_key` |
+//! | `filter_key = PREFIX segment segment? index?` (PREFIX is `filter` or one of its configured names) | `filter_key` |
 //! | `segment = "[" [^\[\]]* "]"` | `segment` |
+//! | `index = "[" ("0" \| [1-9][0-9]*)? "]"` (an array element, SPEC §13) | `index` |
+//! | `array_key = NAME index` (`sort[]`, `sort[2]`) | `array_key` |
+//! | `sort_key` alone, one element of a sort array | `sort_element` |
 //! | `sort_list = sort_key ("," sort_key)*` | `sort_list` |
 //! | `sort_key = direction field_name` | `sort_key` |
 //! | `direction = ("-" \| "+")?` | `direction` |
@@ -150,8 +199,10 @@
 //! | `X ("," X)*`, the shape both lists share | `comma_list` |
 //!
 //! Around them, plain functions: `pairs` (`&`-separated, split at the first
-//! `=`, empty pairs skipped) and `decode_into` (`%XX`, `+` as a space, UTF-8
-//! and control characters checked).
+//! `=`, empty pairs skipped), `decode_into` (`%XX`, `+` as a space, UTF-8
+//! and control characters checked), and the scanner that collects array
+//! elements across pairs and hands each list over, in index order, after the
+//! last pair.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

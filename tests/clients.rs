@@ -100,3 +100,62 @@ fn the_recorded_clients_cover_the_readme_snippets() {
     assert_eq!(errors.codes()[0], ErrorCode::DuplicateParameter);
     assert!(errors.to_string().contains("joined by commas"), "{errors}");
 }
+
+/// JSON:API's page parameters as aliases (SPEC §13): `page[number]` and
+/// `page[size]` are accepted beside `page` and `per_page`, and page links
+/// write the first name of each.
+#[test]
+fn json_api_page_parameters_as_aliases() {
+    use listquery::page::{ListResponse, PageOptions, PageTotals};
+    let schema = Schema::from_toml_str(
+        r#"
+        [resources.invoices]
+        table = "invoices"
+        [resources.invoices.params]
+        page = ["page[number]", "page"]
+        per_page = ["page[size]", "per_page"]
+        [resources.invoices.fields]
+        id = { type = "integer", sort = true }
+        status = { type = "enum", values = ["paid", "sent"], filter = true }
+        "#,
+    )
+    .unwrap();
+    let invoices = schema.resource("invoices").unwrap();
+    let options = RequestOptions::for_role(Role::Admin);
+    let q = ListQuery::parse(
+        "page%5Bnumber%5D=2&page%5Bsize%5D=10&filter%5Bstatus%5D%5B%5D=paid",
+        invoices,
+        options,
+    )
+    .unwrap();
+    let p = q.pagination().unwrap();
+    assert_eq!((p.page, p.per_page, p.offset), (2, 10, 10));
+    // The plain names mean the same.
+    let plain = ListQuery::parse("per_page=10&filter[status]=paid&page=2", invoices, options).unwrap();
+    assert_eq!(plain.pagination(), q.pagination());
+    assert_eq!(plain.filters(), q.filters());
+
+    let rows: Vec<Json> = (11..=20).map(|id| json!({"id": id})).collect();
+    let page_options = PageOptions::new("https://api.example.com/invoices").unwrap();
+    let response = ListResponse::new(&q, rows, Some(PageTotals::new(45)), &page_options).unwrap();
+    let body = serde_json::to_value(&response).unwrap();
+    assert_eq!(
+        body["next_page_url"],
+        "https://api.example.com/invoices?page%5Bsize%5D=10&filter%5Bstatus%5D=paid&page%5Bnumber%5D=3"
+    );
+    // Every link parses back to the same query with its page.
+    let next = body["next_page_url"].as_str().unwrap();
+    let again = ListQuery::parse(next.split_once('?').unwrap().1, invoices, options).unwrap();
+    assert_eq!(Some(again), q.with_page(3));
+
+    // Two names of one parameter are one parameter given twice.
+    let errors = ListQuery::parse("page=2&page%5Bnumber%5D=3", invoices, options).unwrap_err();
+    assert_eq!(errors.codes(), [ErrorCode::DuplicateParameter]);
+    assert_eq!(
+        errors.to_string(),
+        "page[number] and page are the same parameter; send it once"
+    );
+    // Another `page[...]` key is a mistake, not an app parameter.
+    let errors = ListQuery::parse("page%5Bafter%5D=3", invoices, options).unwrap_err();
+    assert_eq!(errors.codes(), [ErrorCode::MalformedParameter]);
+}
