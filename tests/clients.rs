@@ -131,7 +131,8 @@ fn json_api_page_parameters_as_aliases() {
     let p = q.pagination().unwrap();
     assert_eq!((p.page, p.per_page, p.offset), (2, 10, 10));
     // The plain names mean the same.
-    let plain = ListQuery::parse("per_page=10&filter[status]=paid&page=2", invoices, options).unwrap();
+    let plain =
+        ListQuery::parse("per_page=10&filter[status]=paid&page=2", invoices, options).unwrap();
     assert_eq!(plain.pagination(), q.pagination());
     assert_eq!(plain.filters(), q.filters());
 

@@ -1082,3 +1082,41 @@ fn limit_and_cleared_filters_as_form_driven_frontends_send_them() {
         )
     );
 }
+
+#[test]
+fn every_client_form_of_the_corpus_is_a_200_with_canonical_links() {
+    let server = Server::start(50);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/clients.json");
+    let cases: Vec<Json> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in cases.iter().filter(|c| c["expect"].is_object()) {
+        let token = match case["role"].as_str().unwrap_or("admin") {
+            "agent" => AGENT,
+            _ => ADMIN,
+        };
+        let query = request_safe(&expand(case["query"].as_str().unwrap()));
+        let target = format!("/{}?{query}", case["resource"].as_str().unwrap());
+        let body = server.get(&target, Some(token)).ok(&target);
+        let Some(first) = body["first_page_url"].as_str() else {
+            continue;
+        };
+        // The page links hold the case's canonical pairs, the page last.
+        let link_query = first.split_once('?').unwrap().1;
+        let got: Vec<(String, String)> = form_urlencoded::parse(link_query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .filter(|(k, _)| k != "page")
+            .collect();
+        let want: Vec<(String, String)> = (case["expect"]["pairs"].as_array().unwrap().iter())
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap().to_owned(),
+                    p[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .filter(|(k, _)| k != "page")
+            .collect();
+        assert_eq!(got, want, "{}: {target} -> {first}", case["name"]);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} cases checked");
+}
