@@ -94,10 +94,12 @@ impl ListQuery {
                         continue;
                     };
                     let field = self.resource.field(filter.field).name();
+                    let group = filter.group.map(|g| format!("[or][{g}]"));
+                    let group = group.as_deref().unwrap_or("");
                     let key = if filter.op == FilterOp::Eq {
-                        format!("{}[{field}]", names.filter)
+                        format!("{}{group}[{field}]", names.filter)
                     } else {
-                        format!("{}[{field}][{}]", names.filter, filter.op)
+                        format!("{}{group}[{field}][{}]", names.filter, filter.op)
                     };
                     let mut value = String::new();
                     for (n, v) in filter.values.iter().enumerate() {

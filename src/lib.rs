@@ -120,6 +120,41 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # OR groups
+//!
+//! `filter[or][G][FIELD][OP]=…` puts a condition in group G: a group's
+//! conditions are AND'ed, the groups OR'ed, and that OR AND'ed with the other
+//! filters (SPEC §14).
+//!
+//! ```
+//! use listquery::sql::{Dialect, ListSql};
+//! use listquery::{ListQuery, RequestOptions, Role, Schema};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.invoices]
+//!     table = "invoices"
+//!     [resources.invoices.fields]
+//!     id       = { type = "integer", sort = true }
+//!     status   = { type = "enum", values = ["paid", "void"], filter = true }
+//!     amount   = { type = "decimal", filter = ["gte"] }
+//!     customer = { type = "integer", column = "customer_id", filter = true }
+//! "#)?;
+//! let invoices = schema.resource("invoices").expect("declared above");
+//! // qs.stringify({filter: {customer: 7, or: [{status: 'void'}, {amount: {gte: 1000}}]}})
+//! let q = ListQuery::parse(
+//!     "filter%5Bcustomer%5D=7&filter%5Bor%5D%5B0%5D%5Bstatus%5D=void&filter%5Bor%5D%5B1%5D%5Bamount%5D%5Bgte%5D=1000",
+//!     invoices,
+//!     RequestOptions::for_role(Role::Agent),
+//! )?;
+//! let base = sea_query::Query::select().column(sea_query::Asterisk).from("invoices").to_owned();
+//! let sql = ListSql::new(&q, Dialect::Postgres);
+//! assert_eq!(
+//!     sql.build(&sql.select(&base)?).0,
+//!     r#"SELECT * FROM "invoices" WHERE "customer_id" = $1 AND ("status" = $2 OR "amount" >= $3) ORDER BY "id" ASC LIMIT $4"#
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Pages on big tables: cursor mode
 //!
 //! A resource that offers cursor pagination (`pagination = ["offset", "cursor"]`)

@@ -40,6 +40,8 @@ pub struct Limits {
     pub max_unpaginated_rows: u64,
     /// Bound values in one SQL statement (default 1000).
     pub max_bound_values: usize,
+    /// OR groups (`filter[or][G][...]`, SPEC §14) in one request (default 10).
+    pub max_or_groups: usize,
 }
 
 impl Limits {
@@ -55,6 +57,7 @@ impl Limits {
             max_offset: 1_000_000,
             max_unpaginated_rows: 1000,
             max_bound_values: 1000,
+            max_or_groups: 10,
         }
     }
 
@@ -103,6 +106,11 @@ impl Limits {
         self.max_bound_values = n;
         self
     }
+    /// Sets [`Limits::max_or_groups`].
+    pub const fn max_or_groups(mut self, n: usize) -> Self {
+        self.max_or_groups = n;
+        self
+    }
 }
 
 impl Default for Limits {
@@ -130,6 +138,8 @@ pub enum LimitKind {
     SortKeys,
     /// `max_bound_values`
     BoundValues,
+    /// `max_or_groups`
+    OrGroups,
 }
 
 impl LimitKind {
@@ -143,6 +153,7 @@ impl LimitKind {
             Self::ValueLength => "max_value_len",
             Self::SortKeys => "max_sort_keys",
             Self::BoundValues => "max_bound_values",
+            Self::OrGroups => "max_or_groups",
         }
     }
 
@@ -156,6 +167,7 @@ impl LimitKind {
             Self::ValueLength => "bytes in one value",
             Self::SortKeys => "sort keys",
             Self::BoundValues => "bound values in one statement",
+            Self::OrGroups => "OR groups",
         }
     }
 }

@@ -258,9 +258,13 @@ impl serde::Serialize for ValueList {
     }
 }
 
-/// One validated filter: `field op values`.
+/// One validated filter: `field op values`, in an OR group or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
+    /// The OR group (`filter[or][G][...]`, SPEC §14), or `None` for a filter
+    /// outside every group. Filters of one group are AND'ed, the groups are
+    /// OR'ed, and that OR is AND'ed with the filters outside groups.
+    pub group: Option<u32>,
     /// The field.
     pub field: FieldId,
     /// The operator.
@@ -449,7 +453,8 @@ impl ListQuery {
     pub fn resource(&self) -> &Arc<Resource> {
         &self.resource
     }
-    /// The filters, AND'ed, in request order.
+    /// The filters, in request order: those outside OR groups AND'ed, and
+    /// AND'ed with the OR of the groups ([`Filter::group`]; SPEC §14).
     pub fn filters(&self) -> &[Filter] {
         &self.filters
     }
@@ -796,12 +801,13 @@ impl<'r, 'q> Validator<'r, 'q> {
                 Some(ListParam::Sort)
             }
             ParamKind::Filter {
+                group,
                 field,
                 op,
                 values,
                 keys,
             } => self
-                .filter(key, field, op, values, keys)
+                .filter(key, group, field, op, values, keys)
                 .then(|| ListParam::Filter(self.query.filters.len() - 1)),
             ParamKind::Page => {
                 let page = if self.options.lenient_page {
@@ -906,6 +912,7 @@ impl<'r, 'q> Validator<'r, 'q> {
     fn filter(
         &mut self,
         parameter: &str,
+        group: Option<u32>,
         field_name: &str,
         op_name: Option<&str>,
         items: &[Cow<'_, str>],
@@ -967,6 +974,7 @@ impl<'r, 'q> Validator<'r, 'q> {
             return false;
         }
         self.query.filters.push(Filter {
+            group,
             field: id,
             op,
             values,
@@ -1190,6 +1198,9 @@ impl serde::Serialize for ListQuery {
 
         #[derive(serde::Serialize)]
         struct FilterJson<'a> {
+            /// Only for a filter in an OR group (SPEC §14).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            group: Option<u32>,
             field: &'a str,
             op: FilterOp,
             values: &'a [Value],
@@ -1222,6 +1233,7 @@ impl serde::Serialize for ListQuery {
             .filters
             .iter()
             .map(|f| FilterJson {
+                group: f.group,
                 field: r.field(f.field).name(),
                 op: f.op,
                 values: &f.values,

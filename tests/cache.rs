@@ -76,7 +76,13 @@ fn generated_query(rng: &mut Rng, resource: &Resource) -> String {
         let values: Vec<String> = (0..count)
             .map(|_| value_text(rng, field.ty(), op))
             .collect();
-        let key = format!("filter[{}][{}]", field.name(), op.as_str());
+        // Some filters go in one of three OR groups (SPEC §14), so that the
+        // cache meets group shapes too.
+        let group = match rng.below(5) {
+            g @ 0..=2 => format!("[or][{g}]"),
+            _ => String::new(),
+        };
+        let key = format!("filter{group}[{}][{}]", field.name(), op.as_str());
         if pairs.iter().any(|(k, _): &(String, String)| *k == key) {
             continue;
         }

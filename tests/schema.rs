@@ -491,6 +491,12 @@ const CASES: &[Case] = &[
         None,
         "aggregate 'n' is declared twice",
     ),
+    case(
+        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.or = { type = \"string\" }",
+        "invoices",
+        Some("or"),
+        "`or` is reserved for OR groups",
+    ),
     // Parameter names and aliases (SPEC §10, §13).
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nparams.sort = \"\"",

@@ -426,6 +426,53 @@ const QUERIES: &[(&str, &str, Role)] = &[
     ),
     ("invoices", "page=3&per_page=100&metadata=1", Role::Admin),
     ("invoices", "page=4&per_page=100&metadata=1", Role::Admin),
+    // OR groups (SPEC §14): every operator, NULLs inside groups, AND'ed with
+    // the filters outside groups, with metadata over the same rows.
+    (
+        "invoices",
+        "filter[or][0][status]=void&filter[or][1][amount][gt]=500&filter[or][1][paid]=true&metadata=1&per_page=100",
+        Role::Admin,
+    ),
+    (
+        "invoices",
+        "filter[or][0][due_on][null]=true&filter[or][1][due_on][lte]=2024-02-01&sort=due_on&per_page=100",
+        Role::Admin,
+    ),
+    (
+        "invoices",
+        "filter[status][ne]=void&filter[or][0][amount][between]=0.1,1.00&filter[or][1][amount][gte]=900&filter[or][2][number][contains]=7&metadata=1&per_page=100",
+        Role::Admin,
+    ),
+    (
+        "invoices",
+        "filter[or][3][number][starts_with]=INV-2024&filter[or][3][amount][lte]=100&filter[or][0][order][null]=true&filter[or][0][id][lt]=50",
+        Role::Agent,
+    ),
+    (
+        "invoices",
+        "filter[or][0][customer]=1,2,3&filter[or][1][status][ne]=paid,sent&filter[or][1][due_on][gte]=2024-03-01",
+        Role::Agent,
+    ),
+    (
+        "orders",
+        "filter[or][0][note][contains]=!!,%25&filter[or][1][note][null]=true&filter[or][2][placed_on][null]=false&filter[or][2][placed_on][lte]=2024-01-20&sort=-placed_on&per_page=100",
+        Role::Admin,
+    ),
+    (
+        "orders",
+        "filter[or][0][shipped_at][null]=true&filter[or][1][shipped_at][gte]=2024-02-01%2000:00:00&filter[status]=paid,shipped",
+        Role::Agent,
+    ),
+    (
+        "customers",
+        "filter[or][0][credit_limit][null]=true&filter[or][1][country][ne]=DE&filter[or][1][credit_limit][gte]=1000&filter[or][2][name][contains]=ann&sort=-credit_limit&per_page=100",
+        Role::Admin,
+    ),
+    (
+        "customers",
+        "filter%5Bor%5D%5B0%5D%5Bcountry%5D%5B%5D=DE&filter%5Bor%5D%5B0%5D%5Bcountry%5D%5B%5D=FR&filter%5Bor%5D%5B1%5D%5Bcredit_limit%5D%5Bnull%5D=1",
+        Role::Agent,
+    ),
 ];
 
 on_each_engine!(

@@ -106,39 +106,58 @@ fn index(input: &str) -> IResult<&str, Index, ()> {
     .parse(input)
 }
 
-/// A filter key, split: `filter[FIELD][OP][N]` is
-/// `FilterKey { field: "FIELD", op: Some("OP"), index: Some(At(N)) }`.
+/// A filter key, split: `filter[or][2][FIELD][OP][N]` is
+/// `FilterKey { group: Some(2), field: "FIELD", op: Some("OP"), index: Some(At(N)) }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FilterKey<'k> {
+    /// The OR group (SPEC §14), `None` for a filter outside any group.
+    pub(crate) group: Option<u32>,
     pub(crate) field: &'k str,
     pub(crate) op: Option<&'k str>,
     /// `Some` for an element of the array form.
     pub(crate) index: Option<Index>,
 }
 
-/// `filter_key = PREFIX segment segment? index?` (PREFIX is the resource's
-/// filter parameter name, `filter` by default), or `None` when the key is
-/// not wholly that (`filter`, `filter[a`, `filter[a]x`, `filter[a][b][c]`).
-/// A second segment that reads as an index is one (`filter[a][0]`), so
-/// `filter[a][0][1]` is an operator `0`. Empty segments are the caller's to
-/// reject.
-pub(crate) fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<FilterKey<'k>> {
-    let without_op = map((segment, opt(index)), |(field, index)| FilterKey {
-        field,
-        op: None,
-        index,
-    });
+/// `group = "[or][" ("0" | [1-9][0-9]*) "]"`: an OR group's number, below
+/// `u32::MAX`.
+fn group(input: &str) -> IResult<&str, u32, ()> {
+    let digits = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
+    let number = verify(map_res(digits, str::parse::<u32>), |&g| g < u32::MAX);
+    preceded(tag("[or]"), delimited(char('['), number, char(']'))).parse(input)
+}
+
+/// `condition = segment segment? index?`: a field, its operator and an array
+/// index. A second segment that reads as an index is one (`[a][0]`), so
+/// `[a][0][1]` is an operator `0`.
+fn condition(input: &str) -> IResult<&str, (&str, Option<&str>, Option<Index>), ()> {
+    let without_op = map((segment, opt(index)), |(field, index)| (field, None, index));
     let with_op = map((segment, segment, opt(index)), |(field, op, index)| {
+        (field, Some(op), index)
+    });
+    alt((all_consuming(without_op), all_consuming(with_op))).parse(input)
+}
+
+/// `filter_key = PREFIX group? condition` (PREFIX is the resource's filter
+/// parameter name, `filter` by default), or `None` when the key is not
+/// wholly that (`filter`, `filter[a`, `filter[a]x`, `filter[a][b][c]`).
+/// `filter[or]` not followed by a group number is a field named `or`, which
+/// no schema has. Empty segments are the caller's to reject.
+pub(crate) fn filter_key<'k>(prefix: &str, key: &'k str) -> Option<FilterKey<'k>> {
+    let grouped = map((group, condition), |(group, (field, op, index))| {
         FilterKey {
+            group: Some(group),
             field,
-            op: Some(op),
+            op,
             index,
         }
     });
-    let mut rule = preceded(
-        tag(prefix),
-        alt((all_consuming(without_op), all_consuming(with_op))),
-    );
+    let plain = map(condition, |(field, op, index)| FilterKey {
+        group: None,
+        field,
+        op,
+        index,
+    });
+    let mut rule = preceded(tag(prefix), alt((grouped, plain)));
     rule.parse(key).ok().map(|(_, key)| key)
 }
 
@@ -464,6 +483,31 @@ mod tests {
             Some(("a", Some("0"), Some(Index::At(1))))
         );
         assert_eq!(key("filter[a][b][x]"), None);
+        // OR groups.
+        let grouped = |k| filter_key("filter", k).map(|k| (k.group, k.field, k.op, k.index));
+        assert_eq!(
+            grouped("filter[or][0][a]"),
+            Some((Some(0), "a", None, None))
+        );
+        assert_eq!(
+            grouped("filter[or][12][a][gt][1]"),
+            Some((Some(12), "a", Some("gt"), Some(Index::At(1))))
+        );
+        assert_eq!(
+            grouped("filter[or][0][a][]"),
+            Some((Some(0), "a", None, Some(Index::Next)))
+        );
+        // Not a group: a field named `or` (no schema has one).
+        assert_eq!(grouped("filter[or]"), Some((None, "or", None, None)));
+        assert_eq!(
+            grouped("filter[or][x]"),
+            Some((None, "or", Some("x"), None))
+        );
+        assert_eq!(grouped("filter[or][01][a]"), None);
+        assert_eq!(
+            grouped("filter[or][0]"),
+            Some((None, "or", None, Some(Index::At(0))))
+        );
         assert_eq!(
             key("filter[a][99999999999999999999999]"),
             Some(("a", Some("99999999999999999999999"), None))

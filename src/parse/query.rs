@@ -36,8 +36,10 @@ pub(crate) enum ParamKind<'t> {
         keys: &'t [&'t str],
     },
     /// `filter[FIELD]` (`op` is `None`) or `filter[FIELD][OP]`, and its
-    /// values; `keys` as for `Sort`.
+    /// values; `keys` as for `Sort`. `group` is the OR group of
+    /// `filter[or][G][FIELD]...` (SPEC §14).
     Filter {
+        group: Option<u32>,
         field: &'t str,
         op: Option<&'t str>,
         values: &'t [Cow<'t, str>],
@@ -134,6 +136,15 @@ pub(crate) fn scan_query(
     for array in &arrays {
         scanner.array(array, &mut sink);
     }
+    let groups = scanner.seen_filters.groups();
+    if groups > limits.max_or_groups {
+        scanner.errors.push(ParseError::LimitExceeded {
+            parameter: Some(format!("{}[or]", config.names.filter.name())),
+            limit: LimitKind::OrGroups,
+            max: limits.max_or_groups,
+            actual: groups,
+        });
+    }
     let filters = scanner.seen_filters.len();
     if filters > limits.max_filters {
         scanner.errors.push(ParseError::LimitExceeded {
@@ -188,14 +199,15 @@ fn split_pair(pair: &str) -> (&str, &str) {
     }
 }
 
-/// The filters seen so far, for duplicate detection: their fields and
-/// operators (`eq` for the bare form: `filter[f]` and `filter[f][eq]` are one
-/// filter) and the key each first came in, one after another in `names`. A
-/// linear scan finds a duplicate: a request has at most `max_params` pairs.
+/// The filters seen so far, for duplicate detection: their OR groups,
+/// fields and operators (`eq` for the bare form: `filter[f]` and
+/// `filter[f][eq]` are one filter) and the key each first came in, one after
+/// another in `names`. A linear scan finds a duplicate: a request has at most
+/// `max_params` pairs.
 struct SeenFilters {
     names: String,
-    /// Where each filter's field, operator and key end in `names`.
-    ends: SmallVec<[(usize, usize, usize); 8]>,
+    /// Each filter's group, and where its field, operator and key end in `names`.
+    ends: SmallVec<[(Option<u32>, usize, usize, usize); 8]>,
     /// Twice the raw query's length: decoded names and keys are shorter, so
     /// `names` never outgrows it.
     capacity: usize,
@@ -212,10 +224,11 @@ impl SeenFilters {
 
     /// Adds the filter; when it was there already, gives the key it first
     /// came in.
-    fn insert(&mut self, field: &str, op: &str, key: &str) -> Result<(), &str> {
+    fn insert(&mut self, group: Option<u32>, field: &str, op: &str, key: &str) -> Result<(), &str> {
         let mut start = 0;
-        for &(field_end, op_end, key_end) in &self.ends {
-            if self.names.get(start..field_end) == Some(field)
+        for &(seen_group, field_end, op_end, key_end) in &self.ends {
+            if seen_group == group
+                && self.names.get(start..field_end) == Some(field)
                 && self.names.get(field_end..op_end) == Some(op)
             {
                 return Err(self.names.get(op_end..key_end).unwrap_or_default());
@@ -230,12 +243,20 @@ impl SeenFilters {
         self.names.push_str(op);
         let op_end = self.names.len();
         self.names.push_str(key);
-        self.ends.push((field_end, op_end, self.names.len()));
+        self.ends.push((group, field_end, op_end, self.names.len()));
         Ok(())
     }
 
     fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// The number of OR groups among the filters.
+    fn groups(&self) -> usize {
+        let mut groups: SmallVec<[u32; 8]> = self.ends.iter().filter_map(|e| e.0).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups.len()
     }
 }
 
@@ -266,7 +287,11 @@ struct ArrayParam {
 #[derive(Debug)]
 enum ArrayList {
     Sort,
-    Filter { field: String, op: Option<String> },
+    Filter {
+        group: Option<u32>,
+        field: String,
+        op: Option<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -443,30 +468,39 @@ impl Scanner<'_> {
         value: &'t str,
         values: &'k mut ValueItems<'t>,
     ) -> Option<ParamKind<'k>> {
+        // `or` names no field: `filter[or]` and `filter[or][0]` are OR groups
+        // without a condition.
         let well_formed = |k: &FilterKey<'_>| {
             !k.field.is_empty()
+                && k.field != "or"
                 && k.op
                     .is_none_or(|op| !op.is_empty() && !op.bytes().all(|b| b.is_ascii_digit()))
         };
-        let Some(FilterKey { field, op, index }) = filter_key(prefix, key).filter(well_formed)
+        let Some(FilterKey {
+            group,
+            field,
+            op,
+            index,
+        }) = filter_key(prefix, key).filter(well_formed)
         else {
             self.errors.push(ParseError::MalformedParameter {
                 parameter: key.to_owned(),
                 expected: format!(
-                    "send {prefix}[FIELD]=a,b or {prefix}[FIELD][OP]=a,b, or an array: {prefix}[FIELD][]=a&{prefix}[FIELD][]=b"
+                    "send {prefix}[FIELD]=a,b or {prefix}[FIELD][OP]=a,b, or an array: {prefix}[FIELD][]=a&{prefix}[FIELD][]=b; in an OR group, {prefix}[or][0][FIELD]=a"
                 ),
             });
             return None;
         };
         if let Some(index) = index {
             let list = ArrayList::Filter {
+                group,
                 field: field.to_owned(),
                 op: op.map(str::to_owned),
             };
             self.element(list, key, value, index);
             return None;
         }
-        if let Err(first) = self.seen_filters.insert(field, op.unwrap_or("eq"), key) {
+        if let Err(first) = (self.seen_filters).insert(group, field, op.unwrap_or("eq"), key) {
             let first = first.to_owned();
             self.errors.push(ParseError::DuplicateParameter {
                 parameter: key.to_owned(),
@@ -491,6 +525,7 @@ impl Scanner<'_> {
         let items = values.iter().map(|v| (key, v.as_ref()));
         self.value_limits(key, values.len(), items)
             .then_some(ParamKind::Filter {
+                group,
                 field,
                 op,
                 values,
@@ -552,10 +587,8 @@ impl Scanner<'_> {
                 }
                 new
             }
-            ArrayList::Filter { field, op } => {
-                match self
-                    .seen_filters
-                    .insert(field, op.as_deref().unwrap_or("eq"), key)
+            ArrayList::Filter { group, field, op } => {
+                match (self.seen_filters).insert(*group, field, op.as_deref().unwrap_or("eq"), key)
                 {
                     Ok(()) => true,
                     Err(first) => {
@@ -630,7 +663,7 @@ impl Scanner<'_> {
                     kind,
                 });
             }
-            ArrayList::Filter { field, op } => {
+            ArrayList::Filter { group, field, op } => {
                 if all_empty && self.config.ignore_empty_filters {
                     return;
                 }
@@ -652,6 +685,7 @@ impl Scanner<'_> {
                     .map(|e| Cow::Borrowed(e.value.as_str()))
                     .collect();
                 let kind = ParamKind::Filter {
+                    group: *group,
                     field,
                     op: op.as_deref(),
                     values: &values,

@@ -207,7 +207,8 @@ impl ResourceBuilder {
     ///
     /// - the resource name is non-empty and made of `[A-Za-z0-9_.-]`;
     /// - the table is one identifier or `schema.table`, and the resource has fields;
-    /// - field names match `[A-Za-z_][A-Za-z0-9_]*` and are unique;
+    /// - field names match `[A-Za-z_][A-Za-z0-9_]*`, are unique, and are not
+    ///   `or` (reserved for OR groups);
     /// - a column is `column` or `table.column` (identifier parts, at most one
     ///   dot; the SQL layer splits on the dot and quotes each part, so a
     ///   qualified column can name a table the caller joined);
@@ -508,6 +509,12 @@ impl Checker<'_> {
         if !is_identifier(name) {
             return Err(self.field_error(name, "the field name must match [A-Za-z_][A-Za-z0-9_]*"));
         }
+        if name == "or" {
+            return Err(self.field_error(
+                name,
+                "`or` is reserved for OR groups (filter[or][0][FIELD]=...); give the field another name and keep the column with column = \"or\"",
+            ));
+        }
         if let Some(column) = &f.column {
             if column.is_empty() {
                 return Err(self.field_error(name, "column is empty"));
@@ -671,6 +678,7 @@ impl Checker<'_> {
             ("max_sort_keys", l.max_sort_keys == 0),
             ("max_unpaginated_rows", l.max_unpaginated_rows == 0),
             ("max_bound_values", l.max_bound_values == 0),
+            ("max_or_groups", l.max_or_groups == 0),
         ];
         if let Some((key, _)) = zero.iter().find(|(_, is_zero)| *is_zero) {
             return Err(self.error(format!(

@@ -439,7 +439,7 @@ fn bind(
 fn count_values_of(query: &ListQuery, base: &BaseStatement) -> Values {
     let mut values = Vec::with_capacity(base.values.0.len() + query.filter_value_count() + 2);
     values.extend(base.values.0.iter().cloned());
-    for filter in query.filters() {
+    for filter in super::filters_in_sql_order(query) {
         match filter.op {
             FilterOp::Null => {}
             op if op.is_like() => values.extend(filter.values.iter().map(|v| match v {
@@ -544,21 +544,23 @@ struct ShapeKey {
     dialect: Dialect,
     base_text: Arc<str>,
     base_hash: u64,
-    /// Filters `(field, op, count | null flag)`, a separator, sort keys
+    /// Filters `(OR group, field, op, count | null flag)`, a separator, sort keys
     /// `(field, direction, nulls)`, then pagination and metadata.
     shape: Box<[u32]>,
 }
 
 impl ShapeKey {
     fn new(query: &ListQuery, base: &BaseStatement) -> Self {
-        let mut shape = Vec::with_capacity(3 * (query.filters().len() + query.sort().len()) + 3);
+        let mut shape = Vec::with_capacity(4 * (query.filters().len() + query.sort().len()) + 3);
         for filter in query.filters() {
             let count = match (filter.op, &filter.values[..]) {
                 // `null=true` is `IS NULL`, `null=false` `IS NOT NULL`: text, not values.
                 (FilterOp::Null, [Value::Boolean(is_null)]) => u32::from(*is_null),
                 (_, values) => u32::try_from(values.len()).unwrap_or(u32::MAX),
             };
-            shape.extend([small(filter.field.index()), filter.op as u32, count]);
+            // The grammar keeps group numbers below u32::MAX.
+            let group = filter.group.map_or(0, |g| g.saturating_add(1));
+            shape.extend([group, small(filter.field.index()), filter.op as u32, count]);
         }
         shape.push(u32::MAX);
         for key in query.sort() {

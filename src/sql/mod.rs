@@ -206,10 +206,24 @@ impl<'q> ListSql<'q> {
         Ok(())
     }
 
-    /// Only the filters, AND'ed onto `select`'s conditions.
+    /// Only the filters, AND'ed onto `select`'s conditions: those outside OR
+    /// groups one by one, then the OR of the groups, each group's filters
+    /// AND'ed (SPEC §14).
     pub fn apply_filters(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
-        for filter in self.query.filters() {
+        let (plain, groups) = split_groups(self.query);
+        for filter in plain {
             select.cond_where(self.filter_condition(filter)?);
+        }
+        if !groups.is_empty() {
+            let mut any = Condition::any();
+            for (_, filters) in groups {
+                let mut all = Condition::all();
+                for filter in filters {
+                    all = all.add(self.filter_condition(filter)?);
+                }
+                any = any.add(all);
+            }
+            select.cond_where(any);
         }
         Ok(())
     }
@@ -392,6 +406,35 @@ impl<'q> ListSql<'q> {
         };
         Ok(Condition::all().add(expr))
     }
+}
+
+/// The query's filters outside OR groups, in request order, and its OR
+/// groups by number, each with its filters in request order.
+type Groups<'q> = Vec<(u32, Vec<&'q Filter>)>;
+
+fn split_groups(query: &ListQuery) -> (Vec<&Filter>, Groups<'_>) {
+    let mut plain = Vec::new();
+    let mut groups: Groups<'_> = Vec::new();
+    for filter in query.filters() {
+        match filter.group {
+            None => plain.push(filter),
+            Some(g) => match groups.iter_mut().find(|(n, _)| *n == g) {
+                Some((_, filters)) => filters.push(filter),
+                None => groups.push((g, vec![filter])),
+            },
+        }
+    }
+    groups.sort_by_key(|(g, _)| *g);
+    (plain, groups)
+}
+
+/// The filters in the order [`ListSql::apply_filters`] writes them, which is
+/// the order of their bound values.
+pub(crate) fn filters_in_sql_order(query: &ListQuery) -> impl Iterator<Item = &Filter> {
+    let (plain, groups) = split_groups(query);
+    plain
+        .into_iter()
+        .chain(groups.into_iter().flat_map(|(_, filters)| filters))
 }
 
 /// `base` without its select list, ORDER BY, LIMIT and OFFSET: the rows a

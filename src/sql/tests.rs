@@ -63,6 +63,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
 
 fn f(field: u32, op: FilterOp, values: Vec<Value>) -> Filter {
     Filter {
+        group: None,
         field: FieldId(field),
         op,
         values: values.into(),

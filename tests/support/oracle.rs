@@ -94,10 +94,23 @@ pub fn expected(query: &ListQuery, table: &Table) -> Expected {
         .rows
         .iter()
         .filter(|row| {
-            query
-                .filters()
+            let holds = |f: &&listquery::Filter| matches(&row[column(f.field)], f.op, &f.values);
+            let filters = query.filters();
+            // Outside groups: all hold. The OR groups (SPEC §14): some group
+            // whose filters all hold, unless there are no groups.
+            let mut groups: Vec<u32> = filters.iter().filter_map(|f| f.group).collect();
+            groups.dedup();
+            filters
                 .iter()
-                .all(|f| matches(&row[column(f.field)], f.op, &f.values))
+                .filter(|f| f.group.is_none())
+                .all(|f| holds(&f))
+                && (groups.is_empty()
+                    || groups.iter().any(|g| {
+                        filters
+                            .iter()
+                            .filter(|f| f.group == Some(*g))
+                            .all(|f| holds(&f))
+                    }))
         })
         .collect();
     let total = rows.len() as u64;
