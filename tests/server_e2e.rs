@@ -157,7 +157,12 @@ impl Server {
 
     /// One HTTP/1.1 request; `headers` are extra lines, each ending in CRLF.
     fn raw(&self, target: &str, headers: &str) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        Self::raw_on(self.port, target, headers)
+    }
+
+    /// [`Server::raw`] to the server on `port`, from any thread.
+    fn raw_on(port: u16, target: &str, headers: &str) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
@@ -176,6 +181,7 @@ impl Server {
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("{target}: bad status line {status_line:?}"));
         let mut content_type = None;
+        let mut retry_after = None;
         let mut length = None;
         let mut chunked = false;
         loop {
@@ -189,6 +195,7 @@ impl Server {
             let value = value.trim();
             match name.to_ascii_lowercase().as_str() {
                 "content-type" => content_type = Some(value.to_owned()),
+                "retry-after" => retry_after = Some(value.to_owned()),
                 "content-length" => length = Some(value.parse::<usize>().unwrap()),
                 "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
                 _ => {}
@@ -222,6 +229,7 @@ impl Server {
         Reply {
             status,
             content_type,
+            retry_after,
             text: String::from_utf8_lossy(&body).into_owned(),
             json,
         }
@@ -263,6 +271,7 @@ impl Server {
 struct Reply {
     status: u16,
     content_type: Option<String>,
+    retry_after: Option<String>,
     /// The body as sent, for key order.
     text: String,
     json: Json,
@@ -1119,4 +1128,77 @@ fn every_client_form_of_the_corpus_is_a_200_with_canonical_links() {
         checked += 1;
     }
     assert!(checked >= 20, "only {checked} cases checked");
+}
+
+/// A request that holds its connection a while: 200 LIKE patterns over every
+/// order (nothing matches).
+fn slow_target() -> String {
+    let words: Vec<String> = (0..100).map(|i| format!("zq{i}x")).collect();
+    let words = words.join(",");
+    format!("/orders?filter[note][contains]={words}&filter[number][contains]={words}&per_page=1")
+}
+
+/// Sends `target` on a thread of its own; gives the reply and when it came.
+fn in_background(server: &Server, target: String) -> std::thread::JoinHandle<(Reply, Instant)> {
+    let port = server.port;
+    std::thread::spawn(move || {
+        let reply = Server::raw_on(port, &target, &format!("Authorization: Bearer {ADMIN}\r\n"));
+        (reply, Instant::now())
+    })
+}
+
+#[test]
+fn a_busy_connection_does_not_hold_up_a_request_with_a_free_one() {
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    let server = Server::start_with(
+        dir,
+        db,
+        5000,
+        &["--pool-size", "2", "--pool-wait-ms", "5000"],
+    );
+    let started = Instant::now();
+    server.get(&slow_target(), Some(ADMIN)).ok("slow alone");
+    let slow = started.elapsed();
+    assert!(
+        slow >= Duration::from_millis(100),
+        "the slow request took only {slow:?}"
+    );
+
+    let background = in_background(&server, slow_target());
+    std::thread::sleep(slow / 4);
+    server.get("/customers?per_page=1", Some(ADMIN)).ok("fast");
+    let fast_done = Instant::now();
+    let (reply, slow_done) = background.join().unwrap();
+    reply.ok("slow beside fast");
+    assert!(
+        fast_done < slow_done,
+        "the fast request waited for the slow one's connection"
+    );
+}
+
+#[test]
+fn a_request_that_finds_no_free_connection_in_time_is_a_503_with_retry_after() {
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    let server = Server::start_with(dir, db, 5000, &["--pool-size", "1", "--pool-wait-ms", "20"]);
+    let started = Instant::now();
+    server.get(&slow_target(), Some(ADMIN)).ok("slow alone");
+    let slow = started.elapsed();
+    assert!(
+        slow >= Duration::from_millis(100),
+        "the slow request took only {slow:?}"
+    );
+
+    let background = in_background(&server, slow_target());
+    std::thread::sleep(slow / 4);
+    let busy = server.get("/customers?per_page=1", Some(ADMIN));
+    let (reply, _) = background.join().unwrap();
+    reply.ok("the slow request itself");
+    assert_eq!(busy.status, 503, "{}", busy.json);
+    assert_eq!(busy.retry_after.as_deref(), Some("1"));
+    assert_eq!(busy.content_type.as_deref(), Some("application/json"));
+    assert_eq!(busy.error_codes(), ["busy"]);
+    // Once the connection is back, the same request is served.
+    server.get("/customers?per_page=1", Some(ADMIN)).ok("after");
 }

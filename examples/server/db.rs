@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, Row, Transaction};
 use sea_query::{Value as Bound, Values};
 
 use crate::seed::{self, Cell};
-use crate::store::{Columns, DbError, Slots};
+use crate::store::{Columns, DbError};
 
 /// SQLite storage, as the SQL layer expects it: decimals in NUMERIC columns
 /// (aggregated exactly through their declared scale), booleans 0/1, dates
@@ -141,38 +141,25 @@ pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbErr
     Ok(statements.len())
 }
 
-/// Read-only connections to one file; SQLite in WAL mode lets them read
-/// concurrently.
-pub struct Pool {
-    connections: Slots<Connection>,
+/// `size` read-only connections to `path`; SQLite in WAL mode lets them
+/// read concurrently.
+pub fn open_readers(path: &Path, size: usize) -> rusqlite::Result<Vec<Connection>> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    (0..size.max(1))
+        .map(|_| Connection::open_with_flags(path, flags))
+        .collect()
 }
 
-impl Pool {
-    /// Opens `size` read-only connections to `path`.
-    pub fn open(path: &Path, size: usize) -> rusqlite::Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connections = (0..size.max(1))
-            .map(|_| Connection::open_with_flags(path, flags))
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Self {
-            connections: Slots::new(connections),
-        })
-    }
-
-    /// Runs `f` on a free connection, inside a read transaction so that a page
-    /// and its count see the same data. Blocks: call it from `spawn_blocking`.
-    pub fn read<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
-        let read = self.connections.with(|conn| {
-            let tx = conn.transaction()?;
-            let result = f(&tx)?;
-            tx.finish()?;
-            Ok(result)
-        });
-        read.unwrap_or_else(|| Err(DbError::Column("no connection".to_owned())))
-    }
+/// Runs `f` inside a read transaction on `conn`, so that a page and its count
+/// see the same data. Blocks: call it from `spawn_blocking`.
+pub fn read<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let tx = conn.transaction()?;
+    let result = f(&tx)?;
+    tx.finish()?;
+    Ok(result)
 }
 
 /// What `sea-query-rusqlite` binds: decimals as text (NUMERIC affinity makes

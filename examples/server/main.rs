@@ -29,6 +29,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -44,7 +45,7 @@ use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use sea_query::SelectStatement;
 
 use crate::records::{Customer, Invoice, Order, Record};
-use crate::store::{Database, Plan};
+use crate::store::{Database, Plan, Pool};
 
 /// Demo bearer tokens. Fixed so that the README's commands work as written;
 /// a real app would look callers up in its own user store.
@@ -74,20 +75,27 @@ const TOKENS: [(&str, Caller); 3] = [
 
 const USAGE: &str = "\
 usage: server [--addr HOST:PORT] [--db PATH] [--database-url URL] [--base-url URL] [--rows N]
+              [--pool-size N] [--pool-wait-ms MS]
 
   --addr          where to listen (default 127.0.0.1:8080)
   --db            the SQLite file; created and seeded when missing (default listquery-demo.sqlite3)
   --database-url  a PostgreSQL (postgres://...) or MySQL/MariaDB (mysql://...) database to
                   use instead of the SQLite file; its tables are created and seeded when missing
   --base-url      the start of page URLs, before the route (default http://ADDR)
-  --rows          customers to seed, with twice as many orders and invoices (default 1000)";
+  --rows          customers to seed, with twice as many orders and invoices (default 1000)
+  --pool-size     database connections (default: the number of cores, from 2 to 4)
+  --pool-wait-ms  how long a request waits for a free connection before it is answered
+                  503 with Retry-After (default 2000)";
 
+#[derive(Clone)]
 struct Args {
     addr: SocketAddr,
     db: PathBuf,
     database_url: Option<String>,
     base_url: Option<String>,
     rows: u32,
+    pool_size: usize,
+    pool_wait: Duration,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -97,6 +105,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         database_url: None,
         base_url: None,
         rows: 1000,
+        pool_size: std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4)),
+        pool_wait: Duration::from_secs(2),
     };
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
@@ -124,6 +134,19 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .ok()
                     .filter(|n| *n >= 1)
                     .ok_or_else(|| format!("--rows {value:?}: expected a number >= 1"))?;
+            }
+            "--pool-size" => {
+                parsed.pool_size = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=256).contains(n))
+                    .ok_or_else(|| format!("--pool-size {value:?}: expected 1 to 256"))?;
+            }
+            "--pool-wait-ms" => {
+                let ms = value
+                    .parse()
+                    .map_err(|_| format!("--pool-wait-ms {value:?}: expected milliseconds"))?;
+                parsed.pool_wait = Duration::from_millis(ms);
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -198,6 +221,8 @@ enum Failure {
     BadRequest(String),
     /// Ours: already logged; HTTP 500 with a generic body.
     Internal,
+    /// Every connection stayed busy for the pool's wait: HTTP 503, try again.
+    Busy,
 }
 
 /// Logs the cause on the server; the client gets a generic body.
@@ -222,6 +247,14 @@ impl IntoResponse for Failure {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 INTERNAL_ERROR_BODY.to_owned(),
             ),
+            Self::Busy => {
+                let mut response = json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"errors":[{"status":"503","code":"busy","title":"Busy","detail":"every database connection stayed busy; try again in a second"}]}"#.to_owned(),
+                );
+                (response.headers_mut()).insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                response
+            }
         }
     }
 }
@@ -273,8 +306,10 @@ async fn list<R: Record>(
     query: ListQuery,
 ) -> Result<Response, Failure> {
     let plan = plan(&query, &R::base_select(caller.agent_id), &endpoint.app)?;
-    let app = Arc::clone(&endpoint.app);
-    let fetched = tokio::task::spawn_blocking(move || app.db.read::<R>(plan))
+    // A free connection first, waiting without a thread; only then a
+    // blocking thread, so threads never outnumber connections.
+    let mut conn = endpoint.app.db.checkout().await.ok_or(Failure::Busy)?;
+    let fetched = tokio::task::spawn_blocking(move || conn.read::<R>(plan))
         .await
         .map_err(|e| internal(R::TABLE, &e))?
         .map_err(|e| internal(R::TABLE, &e))?;
@@ -320,14 +355,9 @@ struct Prepared {
 /// The SQLite file (created and seeded when missing), or the server of
 /// `--database-url` (its tables created and seeded when missing), with the
 /// indexes the schema advises for its dialect (`listquery indexes`).
-fn prepare_database(
-    schema: &Schema,
-    db_path: PathBuf,
-    url: Option<String>,
-    rows: u32,
-) -> Result<Prepared, String> {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let (db, seeded, name) = match url {
+fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
+    let (db_path, workers, wait) = (&args.db, args.pool_size, args.pool_wait);
+    let (db, seeded, name) = match args.database_url.as_deref() {
         None => {
             let name = db_path.display().to_string();
             if db::shared_page_cache().unwrap_or(false) {
@@ -336,15 +366,15 @@ fn prepare_database(
                 );
             }
             let seeded =
-                db::create_if_missing(&db_path, rows).map_err(|e| format!("{name}: {e}"))?;
-            let pool = db::Pool::open(&db_path, workers).map_err(|e| format!("{name}: {e}"))?;
-            (Database::Sqlite(pool), seeded, name)
+                db::create_if_missing(db_path, args.rows).map_err(|e| format!("{name}: {e}"))?;
+            let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
+            (Database::Sqlite(Pool::new(readers, wait)), seeded, name)
         }
         Some(url) => {
-            let remote = remote::Remote::connect(&url, workers)?;
+            let remote = remote::Remote::connect(url, workers, wait)?;
             let name = format!("{:?} server of --database-url", remote.dialect());
             let seeded = remote
-                .create_if_missing(rows)
+                .create_if_missing(args.rows)
                 .map_err(|e| format!("{name}: {e}"))?;
             (Database::Remote(remote), seeded, name)
         }
@@ -355,7 +385,7 @@ fn prepare_database(
         .collect();
     let started = std::time::Instant::now();
     let created = match &db {
-        Database::Sqlite(_) => db::create_indexes(&db_path, &statements),
+        Database::Sqlite(_) => db::create_indexes(db_path, &statements),
         Database::Remote(remote) => remote.create_indexes(&statements),
     };
     // A database the server cannot write (read-only, or without the tables)
@@ -386,9 +416,8 @@ async fn run(args: Args) -> Result<(), String> {
 
     // The drivers block: open, seed and index off the async threads.
     let setup = {
-        let schema = schema.clone();
-        let (db_path, url, rows) = (args.db.clone(), args.database_url.clone(), args.rows);
-        tokio::task::spawn_blocking(move || prepare_database(&schema, db_path, url, rows))
+        let (schema, args) = (schema.clone(), args.clone());
+        tokio::task::spawn_blocking(move || prepare_database(&schema, &args))
     };
     let Prepared {
         db,

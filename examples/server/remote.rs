@@ -3,28 +3,37 @@
 //! VARCHAR, NUMERIC(12,2), BOOLEAN, DATE, TIMESTAMP), and statements run with
 //! sea-query's values bound by type.
 
+use std::time::Duration;
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use deadpool::unmanaged::Object;
 use listquery::Decimal;
 use listquery::sql::{CountQuery, Dialect, EstimateQuery};
 use mysql::prelude::Queryable;
 use sea_query::{Alias, Expr, Query, Value as Bound, Values};
 
 use crate::seed::{self, Cell};
-use crate::store::{self, Columns, DbError, Fetched, Slots};
+use crate::store::{self, Columns, DbError, Fetched, Pool};
 
 /// Rows per INSERT statement while seeding.
 const BATCH: usize = 500;
 
-/// A connected server.
+/// A connected server: its connections, in a pool.
 pub enum Remote {
-    Postgres(Slots<PgClient>),
-    Mysql(mysql::Pool),
+    Postgres(Pool<PgClient>),
+    Mysql(Pool<mysql::Conn>),
+}
+
+/// A connection of the server, lent to one request.
+pub enum RemoteConnection {
+    Postgres(Object<PgClient>),
+    Mysql(Object<mysql::Conn>),
 }
 
 /// A synchronous PostgreSQL client. It runs its own small runtime, which may
 /// not be dropped inside the server's async context (at shutdown): it is
 /// dropped on a thread of its own.
-pub struct PgClient(Option<postgres::Client>);
+pub struct PgClient(Option<Box<postgres::Client>>);
 
 impl std::ops::Deref for PgClient {
     type Target = postgres::Client;
@@ -53,14 +62,17 @@ impl Drop for PgClient {
 
 impl Remote {
     /// Connects `size` connections to `url` (`postgres://…`, `postgresql://…`
-    /// or `mysql://…`).
-    pub fn connect(url: &str, size: usize) -> Result<Self, String> {
+    /// or `mysql://…`); a request waits at most `wait` for a free one.
+    pub fn connect(url: &str, size: usize, wait: Duration) -> Result<Self, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let clients = (0..size.max(1))
-                .map(|_| postgres::Client::connect(url, postgres::NoTls).map(|c| PgClient(Some(c))))
+                .map(|_| {
+                    postgres::Client::connect(url, postgres::NoTls)
+                        .map(|c| PgClient(Some(Box::new(c))))
+                })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-            return Ok(Self::Postgres(Slots::new(clients)));
+            return Ok(Self::Postgres(Pool::new(clients, wait)));
         }
         if url.starts_with("mysql://") {
             let opts = mysql::Opts::from_url(url).map_err(|e| format!("--database-url: {e}"))?;
@@ -68,12 +80,11 @@ impl Remote {
                 "SET NAMES utf8mb4 COLLATE utf8mb4_bin",
                 "SET time_zone = '+00:00'",
             ]);
-            let constraints = mysql::PoolConstraints::new(1, size.max(1)).ok_or("bad pool size")?;
-            let pool = mysql::Pool::new(
-                opts.pool_opts(mysql::PoolOpts::default().with_constraints(constraints)),
-            )
-            .map_err(|e| format!("cannot connect to MySQL: {e}"))?;
-            return Ok(Self::Mysql(pool));
+            let conns = (0..size.max(1))
+                .map(|_| mysql::Conn::new(opts.clone()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("cannot connect to MySQL: {e}"))?;
+            return Ok(Self::Mysql(Pool::new(conns, wait)));
         }
         Err(format!(
             "--database-url must start with postgres://, postgresql:// or mysql://, not {:?}",
@@ -93,8 +104,7 @@ impl Remote {
     /// its own, so a failed seed drops the tables it created.
     pub fn create_if_missing(&self, customers: u32) -> Result<bool, DbError> {
         match self {
-            Self::Postgres(clients) => clients
-                .with(|client| -> Result<bool, DbError> {
+            Self::Postgres(clients) => clients.with_free(|client| -> Result<bool, DbError> {
                     let exists = client
                         .query_opt("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'invoices'", &[])?
                         .is_some();
@@ -112,10 +122,8 @@ impl Remote {
                     })?;
                     tx.commit()?;
                     Ok(true)
-                })
-                .unwrap_or_else(|| Err(DbError::Column("no connection".to_owned()))),
-            Self::Mysql(pool) => {
-                let mut conn = pool.get_conn()?;
+                }),
+            Self::Mysql(pool) => pool.with_free(|conn| {
                 let exists: Option<i64> = conn.query_first(
                     "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'invoices'",
                 )?;
@@ -137,7 +145,7 @@ impl Remote {
                     return Err(e);
                 }
                 Ok(true)
-            }
+            }),
         }
     }
 
@@ -145,18 +153,15 @@ impl Remote {
     /// indexes: an index that exists (error 1061) is skipped.
     pub fn create_indexes(&self, statements: &[String]) -> Result<usize, DbError> {
         match self {
-            Self::Postgres(clients) => clients
-                .with(|client| -> Result<usize, DbError> {
-                    for statement in statements {
-                        client.batch_execute(statement)?;
-                    }
-                    // Fresh statistics, for the planner's estimates.
-                    client.batch_execute("ANALYZE customers, orders, invoices")?;
-                    Ok(statements.len())
-                })
-                .unwrap_or_else(|| Err(DbError::Column("no connection".to_owned()))),
-            Self::Mysql(pool) => {
-                let mut conn = pool.get_conn()?;
+            Self::Postgres(clients) => clients.with_free(|client| -> Result<usize, DbError> {
+                for statement in statements {
+                    client.batch_execute(statement)?;
+                }
+                // Fresh statistics, for the planner's estimates.
+                client.batch_execute("ANALYZE customers, orders, invoices")?;
+                Ok(statements.len())
+            }),
+            Self::Mysql(pool) => pool.with_free(|conn| {
                 for statement in statements {
                     match conn.query_drop(statement) {
                         Err(mysql::Error::MySqlError(e)) if e.code == 1061 => {}
@@ -166,65 +171,72 @@ impl Remote {
                 // Fresh statistics, for the planner's estimates.
                 conn.query_drop("ANALYZE TABLE customers, orders, invoices")?;
                 Ok(statements.len())
-            }
+            }),
         }
     }
 
+    /// A free connection, or `None` when all stayed busy for the pool's wait.
+    pub async fn checkout(&self) -> Option<RemoteConnection> {
+        match self {
+            Self::Postgres(pool) => pool.checkout().await.map(RemoteConnection::Postgres),
+            Self::Mysql(pool) => pool.checkout().await.map(RemoteConnection::Mysql),
+        }
+    }
+}
+
+impl RemoteConnection {
     /// A request's statements in one read-only transaction (a snapshot).
     pub fn read<R: crate::records::Record>(
-        &self,
+        &mut self,
         select: (String, Values),
         count: Option<CountQuery>,
         estimate: Option<EstimateQuery>,
     ) -> Result<Fetched<R>, DbError> {
         match self {
-            Self::Postgres(clients) => clients
-                .with(|client| -> Result<Fetched<R>, DbError> {
-                    let mut tx = client
-                        .build_transaction()
-                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                        .read_only(true)
-                        .start()?;
-                    let run = |tx: &mut postgres::Transaction<'_>, sql: &str, values: Values| {
-                        let params = pg_params(values)?;
-                        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                            params.iter().map(|p| &**p).collect();
-                        Ok::<_, DbError>(tx.query(sql, &refs)?)
-                    };
-                    let rows = run(&mut tx, &select.0, select.1)?
-                        .iter()
-                        .map(|row| R::from_row(&PgRow(row)))
-                        .collect::<Result<Vec<R>, _>>()?;
-                    let estimate = match estimate {
-                        Some(estimate) => {
-                            let (text, values) = estimate.build();
-                            let plan = run(&mut tx, &text, values)?;
-                            let json: serde_json::Value = plan
-                                .first()
-                                .ok_or_else(|| DbError::Column("EXPLAIN gave no row".into()))?
-                                .try_get(0)?;
-                            Some((estimate, json.to_string()))
-                        }
-                        None => None,
-                    };
-                    let totals = store::totals(estimate, count.as_ref(), &mut |count| {
-                        let (text, values) = count.build();
-                        let rows = run(&mut tx, &text, values)?;
-                        let row = rows
+            Self::Postgres(client) => (|| -> Result<Fetched<R>, DbError> {
+                let mut tx = client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()?;
+                let run = |tx: &mut postgres::Transaction<'_>, sql: &str, values: Values| {
+                    let params = pg_params(values)?;
+                    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                        params.iter().map(|p| &**p).collect();
+                    Ok::<_, DbError>(tx.query(sql, &refs)?)
+                };
+                let rows = run(&mut tx, &select.0, select.1)?
+                    .iter()
+                    .map(|row| R::from_row(&PgRow(row)))
+                    .collect::<Result<Vec<R>, _>>()?;
+                let estimate = match estimate {
+                    Some(estimate) => {
+                        let (text, values) = estimate.build();
+                        let plan = run(&mut tx, &text, values)?;
+                        let json: serde_json::Value = plan
                             .first()
-                            .ok_or_else(|| DbError::Column("the count gave no row".into()))?;
-                        let total: i64 = row.try_get(0)?;
-                        let texts = (1..=count.columns().len())
-                            .map(|i| row.try_get::<_, Option<String>>(i))
-                            .collect::<Result<_, _>>()?;
-                        Ok((total, texts))
-                    })?;
-                    tx.commit()?;
-                    Ok(Fetched { rows, totals })
-                })
-                .unwrap_or_else(|| Err(DbError::Column("no connection".to_owned()))),
-            Self::Mysql(pool) => {
-                let mut conn = pool.get_conn()?;
+                            .ok_or_else(|| DbError::Column("EXPLAIN gave no row".into()))?
+                            .try_get(0)?;
+                        Some((estimate, json.to_string()))
+                    }
+                    None => None,
+                };
+                let totals = store::totals(estimate, count.as_ref(), &mut |count| {
+                    let (text, values) = count.build();
+                    let rows = run(&mut tx, &text, values)?;
+                    let row = rows
+                        .first()
+                        .ok_or_else(|| DbError::Column("the count gave no row".into()))?;
+                    let total: i64 = row.try_get(0)?;
+                    let texts = (1..=count.columns().len())
+                        .map(|i| row.try_get::<_, Option<String>>(i))
+                        .collect::<Result<_, _>>()?;
+                    Ok((total, texts))
+                })?;
+                tx.commit()?;
+                Ok(Fetched { rows, totals })
+            })(),
+            Self::Mysql(conn) => {
                 let mut tx = conn.start_transaction(
                     mysql::TxOpts::default()
                         .set_with_consistent_snapshot(true)

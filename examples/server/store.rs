@@ -3,7 +3,9 @@
 //! its page and, when needed, its count (or estimate) in one read-only
 //! transaction, so both see the same data.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use deadpool::unmanaged::Object;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
@@ -70,38 +72,36 @@ fn null(i: usize) -> DbError {
     DbError::Column(format!("column {i} is NULL"))
 }
 
-/// A fixed set of connections, each used by one blocking task at a time. A
-/// request takes a free one (scanning from a rotating start), and waits for
-/// one only when all are busy.
-pub struct Slots<T> {
-    slots: Vec<Mutex<T>>,
-    next: std::sync::atomic::AtomicUsize,
-}
+/// Open connections, each lent to one request at a time (deadpool's
+/// unmanaged pool): a request takes any free one; when all are busy it waits
+/// at most the pool's `wait`, and is then turned away (the server answers 503
+/// with `Retry-After`) instead of queueing without bound.
+pub struct Pool<T>(deadpool::unmanaged::Pool<T>);
 
-impl<T> Slots<T> {
-    pub fn new(items: Vec<T>) -> Self {
-        Self {
-            slots: items.into_iter().map(Mutex::new).collect(),
-            next: std::sync::atomic::AtomicUsize::new(0),
+impl<T> Pool<T> {
+    pub fn new(connections: Vec<T>, wait: Duration) -> Self {
+        let mut config = deadpool::unmanaged::PoolConfig::new(connections.len().max(1));
+        config.timeout = Some(wait);
+        config.runtime = Some(deadpool::Runtime::Tokio1);
+        let pool = deadpool::unmanaged::Pool::from_config(&config);
+        for connection in connections {
+            // The pool's size is the number of connections: never refused.
+            let _ = pool.try_add(connection);
         }
+        Self(pool)
     }
 
-    /// Runs `f` on a free connection; `None` only for an empty pool.
-    pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let n = self.slots.len().max(1);
-        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % n;
-        let free = (0..n).find_map(|k| self.slots.get((start + k) % n)?.try_lock().ok());
-        // A panic in another task cannot leave a connection half-written: each
-        // use is one transaction, rolled back unless committed.
-        let mut guard: MutexGuard<'_, T> = match free {
-            Some(guard) => guard,
-            None => self
-                .slots
-                .get(start)?
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        };
-        Some(f(&mut guard))
+    /// A free connection, after waiting at most the pool's `wait`; `None`
+    /// when none came free in time.
+    pub async fn checkout(&self) -> Option<Object<T>> {
+        self.0.get().await.ok()
+    }
+
+    /// Runs `f` on a connection that is free now (at start-up, all are).
+    pub fn with_free<R>(&self, f: impl FnOnce(&mut T) -> Result<R, DbError>) -> Result<R, DbError> {
+        let mut connection =
+            (self.0.try_get()).map_err(|e| DbError::Column(format!("no free connection: {e}")))?;
+        f(&mut connection)
     }
 }
 
@@ -124,8 +124,14 @@ pub struct Fetched<R> {
 
 /// The demo's database.
 pub enum Database {
-    Sqlite(db::Pool),
+    Sqlite(Pool<rusqlite::Connection>),
     Remote(remote::Remote),
+}
+
+/// A connection lent to one request.
+pub enum Connection {
+    Sqlite(Object<rusqlite::Connection>),
+    Remote(remote::RemoteConnection),
 }
 
 impl Database {
@@ -136,15 +142,25 @@ impl Database {
         }
     }
 
+    /// A free connection, or `None` when all stayed busy for the pool's wait.
+    pub async fn checkout(&self) -> Option<Connection> {
+        match self {
+            Self::Sqlite(pool) => pool.checkout().await.map(Connection::Sqlite),
+            Self::Remote(remote) => remote.checkout().await.map(Connection::Remote),
+        }
+    }
+}
+
+impl Connection {
     /// Runs a request's statements in one read-only transaction. Blocks.
-    pub fn read<R: Record>(&self, plan: Plan) -> Result<Fetched<R>, DbError> {
+    pub fn read<R: Record>(&mut self, plan: Plan) -> Result<Fetched<R>, DbError> {
         let Plan {
             select,
             count,
             estimate,
         } = plan;
         match self {
-            Self::Sqlite(pool) => pool.read(|tx| {
+            Self::Sqlite(conn) => db::read(conn, |tx| {
                 let rows = db::select(tx, &select.0, select.1, R::from_row)?;
                 let totals = match count {
                     Some(count) => {
@@ -156,7 +172,7 @@ impl Database {
                 };
                 Ok(Fetched { rows, totals })
             }),
-            Self::Remote(remote) => remote.read(select, count, estimate),
+            Self::Remote(conn) => conn.read(select, count, estimate),
         }
     }
 }

@@ -206,12 +206,15 @@ fn split_pair(pair: &str) -> (&str, &str) {
 /// `max_params` pairs.
 struct SeenFilters {
     names: String,
-    /// Each filter's group, and where its field, operator and key end in `names`.
-    ends: SmallVec<[(Option<u32>, usize, usize, usize); 8]>,
+    ends: SmallVec<[SeenFilter; 8]>,
     /// Twice the raw query's length: decoded names and keys are shorter, so
     /// `names` never outgrows it.
     capacity: usize,
 }
+
+/// A filter's OR group, and where its field, operator and key end in
+/// [`SeenFilters::names`].
+type SeenFilter = (Option<u32>, usize, usize, usize);
 
 impl SeenFilters {
     fn new(query_len: usize) -> Self {
