@@ -42,6 +42,9 @@ pub struct Limits {
     pub max_bound_values: usize,
     /// OR groups (`filter[or][G][...]`, SPEC §14) in one request (default 10).
     pub max_or_groups: usize,
+    /// `contains`, `starts_with` and `ends_with` values in one request, each
+    /// a `LIKE` that reads every row it is applied to (default 20).
+    pub max_like_patterns: usize,
 }
 
 impl Limits {
@@ -58,6 +61,7 @@ impl Limits {
             max_unpaginated_rows: 1000,
             max_bound_values: 1000,
             max_or_groups: 10,
+            max_like_patterns: 20,
         }
     }
 
@@ -111,6 +115,11 @@ impl Limits {
         self.max_or_groups = n;
         self
     }
+    /// Sets [`Limits::max_like_patterns`].
+    pub const fn max_like_patterns(mut self, n: usize) -> Self {
+        self.max_like_patterns = n;
+        self
+    }
 }
 
 impl Default for Limits {
@@ -140,6 +149,8 @@ pub enum LimitKind {
     BoundValues,
     /// `max_or_groups`
     OrGroups,
+    /// `max_like_patterns`
+    LikePatterns,
 }
 
 impl LimitKind {
@@ -154,6 +165,7 @@ impl LimitKind {
             Self::SortKeys => "max_sort_keys",
             Self::BoundValues => "max_bound_values",
             Self::OrGroups => "max_or_groups",
+            Self::LikePatterns => "max_like_patterns",
         }
     }
 
@@ -168,6 +180,7 @@ impl LimitKind {
             Self::SortKeys => "sort keys",
             Self::BoundValues => "bound values in one statement",
             Self::OrGroups => "OR groups",
+            Self::LikePatterns => "contains/starts_with/ends_with patterns",
         }
     }
 }

@@ -853,6 +853,7 @@ impl<'r, 'q> Validator<'r, 'q> {
         if let Some((key, value)) = cursor {
             self.read_cursor(key, value);
         }
+        self.like_patterns();
         self.bound_values(pagination.is_some());
         self.errors
     }
@@ -1167,6 +1168,24 @@ impl<'r, 'q> Validator<'r, 'q> {
     }
 
     /// The values the SELECT will bind: filter values plus LIMIT and OFFSET.
+    /// `max_like_patterns`: each `contains`/`starts_with`/`ends_with` value
+    /// is a `LIKE` that reads every row it meets (SPEC §9).
+    fn like_patterns(&mut self) {
+        let patterns: usize = (self.query.filters.iter())
+            .filter(|f| f.op.is_like())
+            .map(|f| f.values.len())
+            .sum();
+        let max = self.resource.limits().max_like_patterns;
+        if patterns > max {
+            self.fail(ValidationError::LimitExceeded {
+                parameter: Some(self.resource.params().filter.name().to_owned()),
+                limit: LimitKind::LikePatterns,
+                max,
+                actual: patterns,
+            });
+        }
+    }
+
     fn bound_values(&mut self, paginated: bool) {
         // LIMIT, and OFFSET for offset and simple pages.
         let limit_offset = match (paginated, self.query.mode) {

@@ -425,8 +425,12 @@ fn indexes_prints_the_advice_per_dialect() {
     assert!(lines.contains(
         &r#"CREATE INDEX IF NOT EXISTS "invoices_created_at_id_idx" ON "invoices" ("created_at", "id");"#
     ));
-    // Every sortable field but the primary key, once.
-    assert_eq!(lines.len(), 1 + 6, "{text}");
+    // `sort=-f` has its own index, so that an OFFSET reads no skipped row.
+    assert!(lines.contains(
+        &r#"CREATE INDEX IF NOT EXISTS "invoices_created_at_desc_id_idx" ON "invoices" ("created_at" DESC, "id");"#
+    ));
+    // Every sortable field but the primary key, once in each direction.
+    assert_eq!(lines.len(), 1 + 2 * 6, "{text}");
 
     // MySQL: descending indexes of their own, no IF NOT EXISTS.
     let out = listquery(&[

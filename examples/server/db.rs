@@ -135,8 +135,27 @@ pub fn shared_page_cache() -> Result<bool, DbError> {
 /// `listquery indexes`). Returns how many statements it ran.
 pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbError> {
     let conn = Connection::open(path)?;
+    let indexes = |conn: &Connection| -> rusqlite::Result<i64> {
+        conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'",
+            [],
+            |r| r.get(0),
+        )
+    };
+    let before = indexes(&conn)?;
     for statement in statements {
         conn.execute_batch(statement)?;
+    }
+    // Statistics let the planner prefer an index in sort order over a
+    // filter's index (then it sorts every matching row); gathered again when
+    // an index is new or there are none yet.
+    let has_stats: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'sqlite_stat1'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_stats || indexes(&conn)? != before {
+        conn.execute_batch("ANALYZE")?;
     }
     Ok(statements.len())
 }

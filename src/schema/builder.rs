@@ -679,6 +679,7 @@ impl Checker<'_> {
             ("max_unpaginated_rows", l.max_unpaginated_rows == 0),
             ("max_bound_values", l.max_bound_values == 0),
             ("max_or_groups", l.max_or_groups == 0),
+            ("max_like_patterns", l.max_like_patterns == 0),
         ];
         if let Some((key, _)) = zero.iter().find(|(_, is_zero)| *is_zero) {
             return Err(self.error(format!(
