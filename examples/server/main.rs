@@ -40,7 +40,7 @@ use axum::routing::get;
 use listquery::integrations::axum::ListQueryContext;
 use listquery::integrations::{INTERNAL_ERROR_BODY, JSON_CONTENT_TYPE};
 use listquery::page::{ListResponse, PageOptions};
-use listquery::sql::{ListSql, SqlError};
+use listquery::sql::{Dialect, ListSql, SqlError};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use sea_query::SelectStatement;
 
@@ -357,7 +357,13 @@ struct Prepared {
 /// indexes the schema advises for its dialect (`listquery indexes`).
 fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     let (db_path, workers, wait) = (&args.db, args.pool_size, args.pool_wait);
-    let (db, seeded, name) = match args.database_url.as_deref() {
+    let advice = |dialect| -> Vec<String> {
+        (schema.resources())
+            .flat_map(|r| listquery::sql::index_advice(r, dialect))
+            .map(|advice| advice.statement)
+            .collect()
+    };
+    let (db, seeded, name, created, index_ms) = match args.database_url.as_deref() {
         None => {
             let name = db_path.display().to_string();
             if db::shared_page_cache().unwrap_or(false) {
@@ -367,8 +373,14 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
             }
             let seeded =
                 db::create_if_missing(db_path, args.rows).map_err(|e| format!("{name}: {e}"))?;
+            // Indexes and statistics first: a connection reads the statistics
+            // when it loads the schema.
+            let started = std::time::Instant::now();
+            let created = db::create_indexes(db_path, &advice(Dialect::Sqlite));
+            let index_ms = started.elapsed().as_millis();
             let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
-            (Database::Sqlite(Pool::new(readers, wait)), seeded, name)
+            let db = Database::Sqlite(Pool::new(readers, wait));
+            (db, seeded, name, created, index_ms)
         }
         Some(url) => {
             let remote = remote::Remote::connect(url, workers, wait)?;
@@ -376,17 +388,11 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
             let seeded = remote
                 .create_if_missing(args.rows)
                 .map_err(|e| format!("{name}: {e}"))?;
-            (Database::Remote(remote), seeded, name)
+            let started = std::time::Instant::now();
+            let created = remote.create_indexes(&advice(remote.dialect()));
+            let index_ms = started.elapsed().as_millis();
+            (Database::Remote(remote), seeded, name, created, index_ms)
         }
-    };
-    let statements: Vec<String> = (schema.resources())
-        .flat_map(|r| listquery::sql::index_advice(r, db.dialect()))
-        .map(|advice| advice.statement)
-        .collect();
-    let started = std::time::Instant::now();
-    let created = match &db {
-        Database::Sqlite(_) => db::create_indexes(db_path, &statements),
-        Database::Remote(remote) => remote.create_indexes(&statements),
     };
     // A database the server cannot write (read-only, or without the tables)
     // is still served, as it is: only slower, or with errors per request.
@@ -399,7 +405,7 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
         seeded,
         name,
         indexes,
-        index_ms: started.elapsed().as_millis(),
+        index_ms,
     })
 }
 
