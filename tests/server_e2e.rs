@@ -1154,16 +1154,18 @@ fn in_background(server: &Server, target: String) -> std::thread::JoinHandle<(Re
     })
 }
 
-#[test]
-fn a_busy_connection_does_not_hold_up_a_request_with_a_free_one() {
+/// The demo server over 40,000 orders with this pool size and wait.
+fn pool_server(size: &str, wait_ms: &str) -> Server {
     let dir = scratch_dir();
     let db = dir.join("demo.sqlite3");
-    let server = Server::start_with(
-        dir,
-        db,
-        POOL_TEST_ROWS,
-        &["--pool-size", "2", "--pool-wait-ms", "5000"],
-    );
+    let args = ["--pool-size", size, "--pool-wait-ms", wait_ms];
+    Server::start_with(dir, db, POOL_TEST_ROWS, &args)
+}
+
+/// Times the slow request alone (it must take 100 ms or more), then sends it
+/// again in the background and returns a quarter of its time later, while it
+/// holds its connection.
+fn slow_in_background(server: &Server) -> std::thread::JoinHandle<(Reply, Instant)> {
     let started = Instant::now();
     server.get(&slow_target(), Some(ADMIN)).ok("slow alone");
     let slow = started.elapsed();
@@ -1171,9 +1173,15 @@ fn a_busy_connection_does_not_hold_up_a_request_with_a_free_one() {
         slow >= Duration::from_millis(100),
         "the slow request took only {slow:?}"
     );
-
-    let background = in_background(&server, slow_target());
+    let background = in_background(server, slow_target());
     std::thread::sleep(slow / 4);
+    background
+}
+
+#[test]
+fn a_busy_connection_does_not_hold_up_a_request_with_a_free_one() {
+    let server = pool_server("2", "5000");
+    let background = slow_in_background(&server);
     server.get("/customers?per_page=1", Some(ADMIN)).ok("fast");
     let fast_done = Instant::now();
     let (reply, slow_done) = background.join().unwrap();
@@ -1186,24 +1194,8 @@ fn a_busy_connection_does_not_hold_up_a_request_with_a_free_one() {
 
 #[test]
 fn a_request_that_finds_no_free_connection_in_time_is_a_503_with_retry_after() {
-    let dir = scratch_dir();
-    let db = dir.join("demo.sqlite3");
-    let server = Server::start_with(
-        dir,
-        db,
-        POOL_TEST_ROWS,
-        &["--pool-size", "1", "--pool-wait-ms", "20"],
-    );
-    let started = Instant::now();
-    server.get(&slow_target(), Some(ADMIN)).ok("slow alone");
-    let slow = started.elapsed();
-    assert!(
-        slow >= Duration::from_millis(100),
-        "the slow request took only {slow:?}"
-    );
-
-    let background = in_background(&server, slow_target());
-    std::thread::sleep(slow / 4);
+    let server = pool_server("1", "20");
+    let background = slow_in_background(&server);
     let busy = server.get("/customers?per_page=1", Some(ADMIN));
     let (reply, _) = background.join().unwrap();
     reply.ok("the slow request itself");

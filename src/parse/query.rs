@@ -6,12 +6,12 @@ use smallvec::SmallVec;
 
 use crate::error::{EncodingProblem, ParseError, SortProblem, ValueProblem};
 use crate::limits::LimitKind;
-use crate::parse::ParseConfig;
 use crate::parse::decode::{decode_into, needs_decoding};
 use crate::parse::grammar::{
     FilterKey, Index, SortItem, SortItems, ValueItems, array_key, filter_key, sort_element,
     sort_list, value_list,
 };
+use crate::parse::{ParamName, ParamNames, ParseConfig};
 
 /// One parameter as the scanner hands it over. Its text is borrowed for the
 /// call only: it may sit in a buffer that the next pair reuses.
@@ -273,6 +273,27 @@ enum SimpleKey {
     Cursor,
 }
 
+impl SimpleKey {
+    const ALL: [Self; 5] = [
+        Self::Sort,
+        Self::Page,
+        Self::PerPage,
+        Self::Metadata,
+        Self::Cursor,
+    ];
+
+    /// The names the key answers to.
+    fn names(self, names: &ParamNames) -> &ParamName {
+        match self {
+            Self::Sort => &names.sort,
+            Self::Page => &names.page,
+            Self::PerPage => &names.per_page,
+            Self::Metadata => &names.metadata,
+            Self::Cursor => &names.cursor,
+        }
+    }
+}
+
 /// A list sent as an array (SPEC §13), `filter[status][]=a&filter[status][]=b`:
 /// its elements are collected across pairs and handed over after the last.
 #[derive(Debug)]
@@ -326,13 +347,7 @@ impl Scanner<'_> {
         values: &'k mut ValueItems<'t>,
     ) -> Option<ParamKind<'k>> {
         let names = self.config.names;
-        let simple = [
-            (&names.sort, SimpleKey::Sort),
-            (&names.page, SimpleKey::Page),
-            (&names.per_page, SimpleKey::PerPage),
-            (&names.metadata, SimpleKey::Metadata),
-            (&names.cursor, SimpleKey::Cursor),
-        ];
+        let simple = SimpleKey::ALL.map(|simple| (simple.names(names), simple));
         for &(param, simple) in &simple {
             let Some(alias) = param.names().iter().position(|name| name == key) else {
                 continue;
@@ -400,13 +415,7 @@ impl Scanner<'_> {
             return true;
         };
         let names = self.config.names;
-        let param = match simple {
-            SimpleKey::Sort => &names.sort,
-            SimpleKey::Page => &names.page,
-            SimpleKey::PerPage => &names.per_page,
-            SimpleKey::Metadata => &names.metadata,
-            SimpleKey::Cursor => &names.cursor,
-        };
+        let param = simple.names(names);
         let first = match first {
             Some(alias) => param.names().get(alias).cloned(),
             // The sort came as an array: its first element.
