@@ -122,6 +122,13 @@ impl ListQuery {
                     let text = self.cursor.as_ref().map_or("", |c| c.text());
                     (names.cursor.name().to_owned(), text.to_owned())
                 }
+                ListParam::Fields => {
+                    let fields = self.fields.as_deref().unwrap_or_default();
+                    let listed: Vec<&str> = (fields.iter())
+                        .map(|&id| self.resource.field(id).name())
+                        .collect();
+                    (names.fields.name().to_owned(), listed.join(","))
+                }
                 ListParam::Metadata => (
                     names.metadata.name().to_owned(),
                     if self.metadata { "1" } else { "0" }.to_owned(),

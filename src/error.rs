@@ -51,11 +51,13 @@ pub enum ErrorCode {
     /// value of the wrong type, comes with `page`, or is sent to an endpoint
     /// without cursor pagination.
     InvalidCursor,
+    /// A `fields` entry that is unknown or not selectable.
+    FieldNotAllowed,
 }
 
 impl ErrorCode {
     /// Every code, in SPEC order.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         Self::InvalidEncoding,
         Self::DuplicateParameter,
         Self::MalformedParameter,
@@ -73,6 +75,7 @@ impl ErrorCode {
         Self::LimitExceeded,
         Self::TooManyRows,
         Self::InvalidCursor,
+        Self::FieldNotAllowed,
     ];
 
     /// The code as sent to clients, e.g. `"invalid_encoding"`.
@@ -95,6 +98,7 @@ impl ErrorCode {
             Self::LimitExceeded => "limit_exceeded",
             Self::TooManyRows => "too_many_rows",
             Self::InvalidCursor => "invalid_cursor",
+            Self::FieldNotAllowed => "field_not_allowed",
         }
     }
 
@@ -118,6 +122,7 @@ impl ErrorCode {
             Self::LimitExceeded => "Limit exceeded",
             Self::TooManyRows => "Too many rows",
             Self::InvalidCursor => "Invalid cursor",
+            Self::FieldNotAllowed => "Field not allowed",
         }
     }
 }
@@ -421,6 +426,20 @@ pub enum ValidationError {
         /// The filterable fields.
         allowed: Vec<String>,
     },
+    /// A `fields` entry that is unknown or not selectable (SPEC §16).
+    #[error(
+        "{parameter}: cannot select {}; selectable fields: {}",
+        if field.is_empty() { "an empty entry (two commas in a row, or a comma at an end)".to_owned() } else { format!("'{field}'") },
+        list(allowed)
+    )]
+    FieldNotAllowed {
+        /// The parameter (`fields`).
+        parameter: String,
+        /// The entry as sent.
+        field: String,
+        /// The selectable fields.
+        allowed: Vec<String>,
+    },
     /// Unknown operator, or one the field does not allow.
     #[error(
         "{parameter}: the operator '{operator}' is not allowed here; allowed: {}",
@@ -539,6 +558,7 @@ impl ValidationError {
         match self {
             Self::SortNotAllowed { .. } => ErrorCode::SortNotAllowed,
             Self::FilterNotAllowed { .. } => ErrorCode::FilterNotAllowed,
+            Self::FieldNotAllowed { .. } => ErrorCode::FieldNotAllowed,
             Self::OperatorNotAllowed { .. } => ErrorCode::OperatorNotAllowed,
             Self::InvalidValue { .. } => ErrorCode::InvalidValue,
             Self::ValueCount { .. } => ErrorCode::ValueCount,
@@ -556,6 +576,7 @@ impl ValidationError {
         match self {
             Self::SortNotAllowed { parameter, .. }
             | Self::FilterNotAllowed { parameter, .. }
+            | Self::FieldNotAllowed { parameter, .. }
             | Self::OperatorNotAllowed { parameter, .. }
             | Self::InvalidValue { parameter, .. }
             | Self::ValueCount { parameter, .. }
@@ -571,9 +592,9 @@ impl ValidationError {
     /// The offending value, where there is one.
     pub fn value(&self) -> Option<&str> {
         match self {
-            Self::SortNotAllowed { field, .. } | Self::FilterNotAllowed { field, .. } => {
-                Some(field)
-            }
+            Self::SortNotAllowed { field, .. }
+            | Self::FilterNotAllowed { field, .. }
+            | Self::FieldNotAllowed { field, .. } => Some(field),
             Self::OperatorNotAllowed { operator, .. } => Some(operator),
             Self::InvalidValue { value, .. }
             | Self::InvalidPage { value, .. }

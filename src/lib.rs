@@ -265,8 +265,8 @@ pub use parse::{ParamName, ParamNames, SortDirection};
 pub use rust_decimal::Decimal;
 pub use schema::{
     Aggregate, AggregateFn, AggregateValue, CountMode, EmptyFilter, Field, FieldId, FieldType,
-    FilterOp, IntoResource, MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, Schema,
-    SchemaError,
+    FilterOp, IntoResource, Join, JoinKind, MAX_FIELDS, NullsOrder, OpSet, PaginationMode,
+    Resource, Schema, SchemaError,
 };
 pub use sql::{CountQuery, CountResult, Dialect, ListSql, SqlError, SqlExplain};
 pub use validate::{

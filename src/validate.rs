@@ -347,6 +347,8 @@ pub enum ListParam {
     Metadata,
     /// `cursor`.
     Cursor,
+    /// `fields` (SPEC §16).
+    Fields,
 }
 
 /// A validated list request: what to filter, how to sort, which page, and
@@ -364,6 +366,8 @@ pub struct ListQuery {
     pub(crate) metadata: bool,
     pub(crate) params: SmallVec<[ListParam; 6]>,
     pub(crate) extra: Vec<(String, String)>,
+    /// The client's sparse fieldset, in declaration order (SPEC §16).
+    pub(crate) fields: Option<Box<[FieldId]>>,
 }
 
 impl PartialEq for ListQuery {
@@ -377,6 +381,7 @@ impl PartialEq for ListQuery {
             && self.metadata == other.metadata
             && self.params == other.params
             && self.extra == other.extra
+            && self.fields == other.fields
     }
 }
 
@@ -424,6 +429,7 @@ impl ListQuery {
             metadata: false,
             params: SmallVec::new(),
             extra: Vec::new(),
+            fields: None,
         };
         let mut validator = Validator::new(resource, options, &mut query);
         let parse_errors = parse::scan_query(raw, &config, |param| validator.param(param));
@@ -452,6 +458,31 @@ impl ListQuery {
     /// The resource queried.
     pub fn resource(&self) -> &Arc<Resource> {
         &self.resource
+    }
+    /// The fields the client listed under `fields` (SPEC §16), in
+    /// declaration order; `None` when it sent none.
+    pub fn fields(&self) -> Option<&[FieldId]> {
+        self.fields.as_deref()
+    }
+    /// The fields of the select list the library writes (SPEC §16), in
+    /// declaration order: the client's `fields` (every selectable field
+    /// when it sent none), the primary key, and in cursor mode the sort
+    /// fields a cursor is made of.
+    pub fn selected_fields(&self) -> Vec<FieldId> {
+        let resource = &self.resource;
+        let cursor_keys = self.pagination_mode() == Some(PaginationMode::Cursor);
+        (0..resource.fields().len())
+            .filter_map(FieldId::at)
+            .filter(|&id| {
+                let asked = match &self.fields {
+                    Some(fields) => fields.contains(&id),
+                    None => resource.field(id).selectable(),
+                };
+                asked
+                    || id == resource.primary_key()
+                    || (cursor_keys && self.sort.iter().any(|k| k.field == id))
+            })
+            .collect()
     }
     /// The filters, in request order: those outside OR groups AND'ed, and
     /// AND'ed with the OR of the groups ([`Filter::group`]; SPEC §14).
@@ -832,6 +863,10 @@ impl<'r, 'q> Validator<'r, 'q> {
                 self.cursor = Some((key.to_owned(), value.to_owned()));
                 Some(ListParam::Cursor)
             }
+            ParamKind::Fields => {
+                self.fields(key, value);
+                Some(ListParam::Fields)
+            }
             ParamKind::Other => {
                 self.query.extra.push((key.to_owned(), value.to_owned()));
                 None
@@ -877,6 +912,29 @@ impl<'r, 'q> Validator<'r, 'q> {
                 }),
             }
         }
+    }
+
+    /// The client's sparse fieldset (SPEC §16): field names joined by
+    /// commas, each a selectable field; an empty value selects only what
+    /// is always fetched (as JSON:API's `fields[TYPE]=`). A name listed
+    /// twice is selected once.
+    fn fields(&mut self, parameter: &str, value: &str) {
+        let resource = self.resource;
+        let mut fields = Vec::new();
+        let entries = value.split(',').filter(|_| !value.is_empty());
+        for entry in entries {
+            match resource.field_id(entry) {
+                Some(id) if resource.field(id).selectable() => fields.push(id),
+                _ => self.fail(ValidationError::FieldNotAllowed {
+                    parameter: parameter.to_owned(),
+                    field: entry.to_owned(),
+                    allowed: resource.selectable_fields(),
+                }),
+            }
+        }
+        fields.sort_unstable();
+        fields.dedup();
+        self.query.fields = Some(fields.into_boxed_slice());
     }
 
     /// The client's sort (or the default) and the tie-breaker.
@@ -1209,8 +1267,8 @@ impl<'r, 'q> Validator<'r, 'q> {
 /// The JSON form of SPEC §11 (the `explain` output without `sql`): `resource`,
 /// `filters` (`field`, `op`, `values`), the effective `sort` (`field`,
 /// `direction`, `nulls`), `pagination` (`page`, `per_page`, `offset`, plus
-/// `mode` and `cursor` in simple and cursor mode; or `null`)
-/// and `metadata`.
+/// `mode` and `cursor` in simple and cursor mode; or `null`),
+/// `metadata`, and `fields` when the client sent a sparse fieldset.
 impl serde::Serialize for ListQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1277,12 +1335,17 @@ impl serde::Serialize for ListQuery {
                 values: c.values().iter().map(Option::as_ref).collect(),
             }),
         });
-        let mut st = s.serialize_struct("ListQuery", 5)?;
+        let mut st = s.serialize_struct("ListQuery", 5 + usize::from(self.fields.is_some()))?;
         st.serialize_field("resource", r.name())?;
         st.serialize_field("filters", &filters)?;
         st.serialize_field("sort", &sort)?;
         st.serialize_field("pagination", &pagination)?;
         st.serialize_field("metadata", &self.metadata)?;
+        // Only when the client sent `fields` (SPEC §16).
+        if let Some(fields) = &self.fields {
+            let names: Vec<&str> = fields.iter().map(|&id| r.field(id).name()).collect();
+            st.serialize_field("fields", &names)?;
+        }
         st.end()
     }
 }

@@ -60,7 +60,7 @@ fn explains_the_spec_example() {
             "sql": {
                 "dialect": "postgres",
                 "select": {
-                    "text": "SELECT * FROM \"invoices\" WHERE \"status\" IN ($1, $2) ORDER BY \"created_at\" DESC, \"id\" ASC LIMIT $3 OFFSET $4",
+                    "text": "SELECT \"id\", \"number\", \"status\", \"amount\", \"paid\", \"due_on\", \"created_at\", \"updated_at\", \"customer_id\", \"order_id\" FROM \"invoices\" WHERE \"status\" IN ($1, $2) ORDER BY \"created_at\" DESC, \"id\" ASC LIMIT $3 OFFSET $4",
                     "values": ["paid", "sent", 15, 15]
                 },
                 "count": {
@@ -132,17 +132,17 @@ fn sql_is_shown_for_each_dialect_with_typed_values() {
     for (dialect, select, count) in [
         (
             "postgres",
-            r#"SELECT * FROM "invoices" WHERE "amount" >= $1 AND "paid" = $2 AND "due_on" <= $3 AND "created_at" >= $4 AND LOWER("number") LIKE LOWER($5) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT $6 OFFSET $7"#,
+            r#"SELECT "id", "number", "status", "amount", "paid", "due_on", "created_at", "updated_at", "customer_id", "order_id" FROM "invoices" WHERE "amount" >= $1 AND "paid" = $2 AND "due_on" <= $3 AND "created_at" >= $4 AND LOWER("number") LIKE LOWER($5) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT $6 OFFSET $7"#,
             r#"SELECT COUNT(*) AS "total", CAST(SUM("amount") AS TEXT) AS "total_amount" FROM "invoices" WHERE "amount" >= $1 AND "paid" = $2 AND "due_on" <= $3 AND "created_at" >= $4 AND LOWER("number") LIKE LOWER($5) ESCAPE '!'"#,
         ),
         (
             "mysql",
-            "SELECT * FROM `invoices` WHERE `amount` >= ? AND `paid` = ? AND `due_on` <= ? AND `created_at` >= ? AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!' ORDER BY `created_at` DESC, `id` ASC LIMIT ? OFFSET ?",
+            "SELECT `id`, `number`, `status`, `amount`, `paid`, `due_on`, `created_at`, `updated_at`, `customer_id`, `order_id` FROM `invoices` WHERE `amount` >= ? AND `paid` = ? AND `due_on` <= ? AND `created_at` >= ? AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!' ORDER BY `created_at` DESC, `id` ASC LIMIT ? OFFSET ?",
             "SELECT COUNT(*) AS `total`, CAST(SUM(`amount`) AS CHAR) AS `total_amount` FROM `invoices` WHERE `amount` >= ? AND `paid` = ? AND `due_on` <= ? AND `created_at` >= ? AND LOWER(`number`) LIKE LOWER(?) ESCAPE '!'",
         ),
         (
             "sqlite",
-            r#"SELECT * FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT ? OFFSET ?"#,
+            r#"SELECT "id", "number", "status", "amount", "paid", "due_on", "created_at", "updated_at", "customer_id", "order_id" FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT ? OFFSET ?"#,
             r#"SELECT COUNT(*) AS "total", CAST(SUM(CAST(ROUND("amount" * 100) AS INTEGER)) AS TEXT) AS "total_amount" FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!'"#,
         ),
     ] {

@@ -8,8 +8,8 @@
 )]
 
 use listquery::{
-    AggregateFn, FieldType, FilterOp, Limits, NullsOrder, OpSet, ParamNames, Resource, Schema,
-    SchemaError, SortDirection,
+    AggregateFn, FieldType, FilterOp, JoinKind, Limits, NullsOrder, OpSet, ParamNames, Resource,
+    Schema, SchemaError, SortDirection,
 };
 
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/schema.toml");
@@ -48,7 +48,9 @@ fn seed_schema_loads_with_its_resources_fields_and_operators() {
             "created_at",
             "updated_at",
             "customer",
-            "order"
+            "order",
+            "order_number",
+            "order_placed_on"
         ],
         "fields keep their declaration order"
     );
@@ -111,8 +113,22 @@ fn seed_schema_loads_with_its_resources_fields_and_operators() {
     // The seed accepts `limit` for `per_page` (SPEC §13); links write `per_page`.
     assert_eq!(
         invoices.params(),
-        &ParamNames::default().per_page(["per_page", "limit"])
+        &ParamNames::default()
+            .per_page(["per_page", "limit"])
+            .fields(["fields", "fields[invoices]"])
     );
+    // Related fields (SPEC §15): on the left join `order`, not selectable.
+    let order = &invoices.joins()[0];
+    assert_eq!(
+        (order.alias(), order.table(), order.local(), order.foreign()),
+        ("order", "orders", "order_id", "id")
+    );
+    assert_eq!(order.kind(), JoinKind::Left);
+    let placed_on = field(invoices, "order_placed_on");
+    assert_eq!(placed_on.join(), Some(0));
+    assert_eq!(placed_on.row_name(), "order_placed_on");
+    assert!(!placed_on.selectable() && placed_on.sortable());
+    assert_eq!(field(invoices, "customer").row_name(), "customer_id");
 
     let orders = schema.resource("orders").unwrap();
     assert!(orders.aggregates().is_empty());
@@ -141,6 +157,9 @@ fn builder_and_file_give_the_same_resource() {
         default_sort = "-placed_on,number"
         per_page = 20
         max_per_page = 50
+        [resources.orders.joins.customers]
+        table = "customers"
+        on = { local = "customer_id", foreign = "id" }
         [resources.orders.fields]
         id        = { type = "integer", sort = true, filter = ["eq", "gt"] }
         number    = { type = "string", sort = true, filter = ["contains"] }
@@ -170,6 +189,13 @@ fn builder_and_file_give_the_same_resource() {
         .field("placed_on", FieldType::Date, |f| {
             f.sortable().nulls(NullsOrder::First)
         })
+        .join(
+            "customers",
+            "customers",
+            "customer_id",
+            "id",
+            JoinKind::Left,
+        )
         .field("customer", FieldType::Integer, |f| {
             f.column("customers.id").filter(&[FilterOp::Eq])
         })
@@ -491,6 +517,43 @@ const CASES: &[Case] = &[
         None,
         "aggregate 'n' is declared twice",
     ),
+    // Joins (SPEC §15).
+    case(
+        "[resources.orders]\ntable = \"orders\"\nfields.id = { type = \"integer\" }\nfields.customer_name = { type = \"string\", column = \"customer.name\" }",
+        "orders",
+        Some("customer_name"),
+        "column \"customer.name\" is on 'customer', which is neither the table nor a declared join",
+    ),
+    case(
+        "[resources.orders]\ntable = \"orders\"\njoins.customer = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" } }\nfields.id = { type = \"integer\" }\nfields.customer_name = { type = \"string\", column = \"customer.name\", nullable = false }",
+        "orders",
+        Some("customer_name"),
+        "is on the left join 'customer', so it reads NULL",
+    ),
+    case(
+        "[resources.orders]\ntable = \"orders\"\njoins.customer = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" }, kind = \"outer\" }\nfields.id = { type = \"integer\" }",
+        "orders",
+        None,
+        "join 'customer': unknown kind 'outer'; expected left or inner",
+    ),
+    case(
+        "[resources.orders]\ntable = \"orders\"\njoins.orders = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" } }\nfields.id = { type = \"integer\" }",
+        "orders",
+        None,
+        "join 'orders': the alias is the resource's own table name",
+    ),
+    case(
+        "[resources.orders]\ntable = \"orders\"\njoins.customer = { table = \"customers\", on = { local = \"customer id\", foreign = \"id\" } }\nfields.id = { type = \"integer\" }",
+        "orders",
+        None,
+        "join 'customer': on.local \"customer id\" must be a column name",
+    ),
+    case(
+        "[resources.orders]\ntable = \"orders\"\nprimary_key = \"cid\"\njoins.customer = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" }, kind = \"inner\" }\nfields.cid = { type = \"integer\", column = \"customer.id\" }",
+        "orders",
+        Some("cid"),
+        "the primary key is on a join",
+    ),
     case(
         "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.or = { type = \"string\" }",
         "invoices",
@@ -667,7 +730,7 @@ fn unknown_type_message_is_the_documented_one() {
 fn valid_variations_load() {
     let ok = [
         // A qualified column (for a join), count without a field, filter = false, empty filter list.
-        "[resources.invoices]\ntable = \"invoices\"\nfields.id = { type = \"integer\" }\nfields.customer = { type = \"string\", column = \"customers.name\", filter = false }\nfields.n = { type = \"string\", filter = [] }\naggregates.rows = { function = \"count\" }",
+        "[resources.invoices]\ntable = \"invoices\"\njoins.customers = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" } }\nfields.id = { type = \"integer\" }\nfields.customer = { type = \"string\", column = \"customers.name\", filter = false }\nfields.n = { type = \"string\", filter = [] }\naggregates.rows = { function = \"count\" }",
         // A schema-qualified table, count over a date, an empty default_sort (no sort).
         "[resources.invoices]\ntable = \"billing.invoices\"\ndefault_sort = \"\"\nfields.id = { type = \"integer\" }\nfields.due_on = { type = \"date\" }\naggregates.with_due = { function = \"count\", field = \"due_on\" }",
         // The largest scale.
@@ -1008,5 +1071,9 @@ fn pagination_modes_counting_and_nullability_load() {
     .unwrap();
     let events = plain.resource("events").unwrap();
     assert_eq!(events.empty_filter(), listquery::EmptyFilter::Error);
-    assert_eq!(events.params(), &ParamNames::default());
+    // JSON:API's `fields[RESOURCE]` is an alias of `fields` (SPEC §16).
+    assert_eq!(
+        events.params(),
+        &ParamNames::default().fields(["fields", "fields[events]"])
+    );
 }

@@ -1,199 +1,204 @@
-//! The rows each endpoint returns, how they are read from any engine, and
-//! each endpoint's base SELECT with the caller's scoping.
+//! Each endpoint's table and base statement with the caller's scoping, and
+//! the rows it returns: read by the select list listquery writes (the
+//! selectable fields, or the client's `fields`), typed by the schema.
+
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use listquery::Decimal;
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use serde::Serialize;
+use listquery::{Decimal, FieldType, ListQuery};
+use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::store::{Columns, DbError};
 
-/// A row type of one endpoint.
-pub trait Record: Serialize + Send + Sized + 'static {
-    /// The table.
-    const TABLE: &'static str;
-    /// The columns selected, in the order [`Record::from_row`] reads them.
-    const COLUMNS: &'static [&'static str];
+/// One list endpoint's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Customers,
+    Orders,
+    Invoices,
+}
 
-    /// Reads one row of the base SELECT, whatever the engine.
-    fn from_row(row: &dyn Columns) -> Result<Self, DbError>;
+impl Table {
+    pub const ALL: [Table; 3] = [Self::Customers, Self::Orders, Self::Invoices];
 
-    /// Restricts `select` to what agent `agent_id` may see.
-    fn scope_to_agent(select: &mut SelectStatement, agent_id: i64) {
-        // Orders and invoices belong to an agent through their customer. A
-        // subquery, not a join, keeps the schema's unqualified columns unambiguous.
-        select.and_where(
-            Expr::col("customer_id").in_subquery(
-                Query::select()
-                    .column("id")
-                    .from("customers")
-                    .and_where(Expr::col("agent_id").eq(agent_id))
-                    .to_owned(),
-            ),
-        );
+    /// The table, and the endpoint's path and resource name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Orders => "orders",
+            Self::Invoices => "invoices",
+        }
     }
 
-    /// `SELECT <columns> FROM <table>`, scoped for an agent.
-    fn base_select(agent_id: Option<i64>) -> SelectStatement {
-        let mut select = Query::select()
-            .columns(Self::COLUMNS.iter().copied())
-            .from(Self::TABLE)
-            .to_owned();
-        if let Some(agent_id) = agent_id {
-            Self::scope_to_agent(&mut select, agent_id);
+    /// The table's columns, in the order the seed writes them.
+    pub const fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Customers => &[
+                "id",
+                "name",
+                "email",
+                "country",
+                "status",
+                "verified",
+                "credit_limit",
+                "agent_id",
+                "created_at",
+                "updated_at",
+            ],
+            Self::Orders => &[
+                "id",
+                "number",
+                "customer_id",
+                "status",
+                "total",
+                "currency",
+                "placed_on",
+                "shipped_at",
+                "note",
+                "created_at",
+                "updated_at",
+            ],
+            Self::Invoices => &[
+                "id",
+                "number",
+                "status",
+                "amount",
+                "paid",
+                "due_on",
+                "created_at",
+                "updated_at",
+                "customer_id",
+                "order_id",
+            ],
         }
+    }
+
+    /// `FROM <table>` with no select list (listquery writes it from the
+    /// request), scoped to what agent `agent_id` may see.
+    pub fn base_select(self, agent_id: Option<i64>) -> SelectStatement {
+        let mut select = Query::select().from(self.name()).to_owned();
+        let Some(agent_id) = agent_id else {
+            return select;
+        };
+        // Qualified: a request may join another table (SPEC §15).
+        let own = |column: &str| Expr::col((Alias::new(self.name()), Alias::new(column)));
+        match self {
+            Self::Customers => select.and_where(own("agent_id").eq(agent_id)),
+            // Orders and invoices belong to an agent through their customer.
+            Self::Orders | Self::Invoices => select.and_where(
+                own("customer_id").in_subquery(
+                    Query::select()
+                        .column("id")
+                        .from("customers")
+                        .and_where(Expr::col("agent_id").eq(agent_id))
+                        .to_owned(),
+                ),
+            ),
+        };
         select
     }
 }
 
-/// `GET /customers`.
-#[derive(Debug, Serialize)]
-pub struct Customer {
-    id: i64,
-    name: String,
-    email: String,
-    country: String,
-    status: String,
-    verified: bool,
-    credit_limit: Option<Decimal>,
-    agent_id: i64,
-    #[serde(with = "listquery::timestamp")]
-    created_at: NaiveDateTime,
-    #[serde(with = "listquery::timestamp")]
-    updated_at: NaiveDateTime,
+/// How a column is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    Text,
+    Bool,
+    Decimal,
+    Date,
+    DateTime,
 }
 
-impl Record for Customer {
-    const TABLE: &'static str = "customers";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "email",
-        "country",
-        "status",
-        "verified",
-        "credit_limit",
-        "agent_id",
-        "created_at",
-        "updated_at",
-    ];
-
-    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
-        Ok(Self {
-            id: row.int(0)?,
-            name: row.text(1)?,
-            email: row.text(2)?,
-            country: row.text(3)?,
-            status: row.text(4)?,
-            verified: row.boolean(5)?,
-            credit_limit: row.opt_decimal(6)?,
-            agent_id: row.int(7)?,
-            created_at: row.datetime(8)?,
-            updated_at: row.datetime(9)?,
-        })
-    }
-
-    fn scope_to_agent(select: &mut SelectStatement, agent_id: i64) {
-        select.and_where(Expr::col("agent_id").eq(agent_id));
+impl Kind {
+    fn of(ty: &FieldType) -> Self {
+        match ty {
+            FieldType::Integer => Self::Int,
+            FieldType::Decimal => Self::Decimal,
+            FieldType::Boolean => Self::Bool,
+            FieldType::Date => Self::Date,
+            FieldType::DateTime => Self::DateTime,
+            _ => Self::Text,
+        }
     }
 }
 
-/// `GET /orders`.
-#[derive(Debug, Serialize)]
-pub struct Order {
-    id: i64,
-    number: String,
-    customer_id: i64,
-    status: String,
-    total: Decimal,
-    currency: String,
-    placed_on: Option<NaiveDate>,
-    #[serde(with = "listquery::timestamp::option")]
-    shipped_at: Option<NaiveDateTime>,
-    note: Option<String>,
-    #[serde(with = "listquery::timestamp")]
-    created_at: NaiveDateTime,
-    #[serde(with = "listquery::timestamp")]
-    updated_at: NaiveDateTime,
+/// A page's select list: each column's name in the rows and how it is read.
+#[derive(Debug, Clone)]
+pub struct Layout(Arc<[(String, Kind)]>);
+
+impl Layout {
+    /// The select list listquery writes for `query` (`ListQuery::selected_fields`).
+    pub fn of(query: &ListQuery) -> Self {
+        let resource = query.resource();
+        let columns = (query.selected_fields().into_iter())
+            .map(|id| {
+                let field = resource.field(id);
+                (field.row_name().to_owned(), Kind::of(field.ty()))
+            })
+            .collect();
+        Self(columns)
+    }
 }
 
-impl Record for Order {
-    const TABLE: &'static str = "orders";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "number",
-        "customer_id",
-        "status",
-        "total",
-        "currency",
-        "placed_on",
-        "shipped_at",
-        "note",
-        "created_at",
-        "updated_at",
-    ];
+/// One value of a row.
+#[derive(Debug)]
+enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Decimal(Decimal),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
 
-    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
+/// One row of any endpoint, a JSON object in select-list order.
+#[derive(Debug)]
+pub struct Row {
+    layout: Layout,
+    cells: Vec<Cell>,
+}
+
+impl Row {
+    /// Reads one row of a select whose list is `layout`, whatever the engine.
+    pub fn read(row: &dyn Columns, layout: &Layout) -> Result<Self, DbError> {
+        let mut cells = Vec::with_capacity(layout.0.len());
+        for (i, (_, kind)) in layout.0.iter().enumerate() {
+            let cell = match kind {
+                Kind::Int => row.opt_int(i)?.map(Cell::Int),
+                Kind::Text => row.opt_text(i)?.map(Cell::Text),
+                Kind::Bool => row.opt_bool(i)?.map(Cell::Bool),
+                Kind::Decimal => row.opt_decimal(i)?.map(Cell::Decimal),
+                Kind::Date => row.opt_date(i)?.map(Cell::Date),
+                Kind::DateTime => row.opt_datetime(i)?.map(Cell::DateTime),
+            };
+            cells.push(cell.unwrap_or(Cell::Null));
+        }
         Ok(Self {
-            id: row.int(0)?,
-            number: row.text(1)?,
-            customer_id: row.int(2)?,
-            status: row.text(3)?,
-            total: row.decimal(4)?,
-            currency: row.text(5)?,
-            placed_on: row.opt_date(6)?,
-            shipped_at: row.opt_datetime(7)?,
-            note: row.opt_text(8)?,
-            created_at: row.datetime(9)?,
-            updated_at: row.datetime(10)?,
+            layout: layout.clone(),
+            cells,
         })
     }
 }
 
-/// `GET /invoices`.
-#[derive(Debug, Serialize)]
-pub struct Invoice {
-    id: i64,
-    number: String,
-    status: String,
-    amount: Decimal,
-    paid: bool,
-    due_on: Option<NaiveDate>,
-    #[serde(with = "listquery::timestamp")]
-    created_at: NaiveDateTime,
-    #[serde(with = "listquery::timestamp")]
-    updated_at: NaiveDateTime,
-    customer_id: i64,
-    order_id: Option<i64>,
-}
-
-impl Record for Invoice {
-    const TABLE: &'static str = "invoices";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "number",
-        "status",
-        "amount",
-        "paid",
-        "due_on",
-        "created_at",
-        "updated_at",
-        "customer_id",
-        "order_id",
-    ];
-
-    fn from_row(row: &dyn Columns) -> Result<Self, DbError> {
-        Ok(Self {
-            id: row.int(0)?,
-            number: row.text(1)?,
-            status: row.text(2)?,
-            amount: row.decimal(3)?,
-            paid: row.boolean(4)?,
-            due_on: row.opt_date(5)?,
-            created_at: row.datetime(6)?,
-            updated_at: row.datetime(7)?,
-            customer_id: row.int(8)?,
-            order_id: row.opt_int(9)?,
-        })
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.cells.len()))?;
+        for ((name, _), cell) in self.layout.0.iter().zip(&self.cells) {
+            match cell {
+                Cell::Null => map.serialize_entry(name, &())?,
+                Cell::Int(i) => map.serialize_entry(name, i)?,
+                Cell::Text(t) => map.serialize_entry(name, t)?,
+                Cell::Bool(b) => map.serialize_entry(name, b)?,
+                Cell::Decimal(d) => map.serialize_entry(name, d)?,
+                Cell::Date(d) => map.serialize_entry(name, d)?,
+                Cell::DateTime(t) => {
+                    map.serialize_entry(name, &t.format(listquery::TIMESTAMP_FORMAT).to_string())?
+                }
+            }
+        }
+        map.end()
     }
 }

@@ -12,6 +12,7 @@ use listquery::sql::{CountQuery, Dialect, EstimateQuery};
 use mysql::prelude::Queryable;
 use sea_query::{Alias, Expr, Query, Value as Bound, Values};
 
+use crate::records::{Layout, Row};
 use crate::seed::{self, Cell};
 use crate::store::{self, Columns, DbError, Fetched, Pool};
 
@@ -186,14 +187,15 @@ impl Remote {
 
 impl RemoteConnection {
     /// A request's statements in one read-only transaction (a snapshot).
-    pub fn read<R: crate::records::Record>(
+    pub fn read(
         &mut self,
         select: (String, Values),
+        layout: &Layout,
         count: Option<CountQuery>,
         estimate: Option<EstimateQuery>,
-    ) -> Result<Fetched<R>, DbError> {
+    ) -> Result<Fetched, DbError> {
         match self {
-            Self::Postgres(client) => (|| -> Result<Fetched<R>, DbError> {
+            Self::Postgres(client) => (|| -> Result<Fetched, DbError> {
                 let mut tx = client
                     .build_transaction()
                     .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -207,8 +209,8 @@ impl RemoteConnection {
                 };
                 let rows = run(&mut tx, &select.0, select.1)?
                     .iter()
-                    .map(|row| R::from_row(&PgRow(row)))
-                    .collect::<Result<Vec<R>, _>>()?;
+                    .map(|row| Row::read(&PgRow(row), layout))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let estimate = match estimate {
                     Some(estimate) => {
                         let (text, values) = estimate.build();
@@ -245,8 +247,8 @@ impl RemoteConnection {
                 let rows: Vec<mysql::Row> = tx.exec(&select.0, mysql_params(select.1)?)?;
                 let rows = rows
                     .iter()
-                    .map(|row| R::from_row(&MyRow(row)))
-                    .collect::<Result<Vec<R>, _>>()?;
+                    .map(|row| Row::read(&MyRow(row), layout))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let estimate = match estimate {
                     Some(estimate) => {
                         let (text, values) = estimate.build();

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::records::{Customer, Invoice, Order, Record};
+use crate::records::Table;
 
 /// Agents own customers round-robin: customer `i` belongs to agent `(i - 1) % AGENTS + 1`.
 pub const AGENTS: i64 = 5;
@@ -24,9 +24,9 @@ pub enum Cell {
 /// The columns of each table, in the order the generator writes them: the
 /// columns each endpoint selects.
 pub const TABLES: [(&str, &[&str]); 3] = [
-    (Customer::TABLE, Customer::COLUMNS),
-    (Order::TABLE, Order::COLUMNS),
-    (Invoice::TABLE, Invoice::COLUMNS),
+    (Table::Customers.name(), Table::Customers.columns()),
+    (Table::Orders.name(), Table::Orders.columns()),
+    (Table::Invoices.name(), Table::Invoices.columns()),
 ];
 
 /// SplitMix64: a fixed seed gives the same database on every machine.
@@ -101,7 +101,7 @@ fn epoch() -> NaiveDateTime {
 }
 
 /// The seed rows, table by table (customers, then orders, then invoices), each
-/// in `COLUMNS` order; the same on every engine and machine.
+/// in `Table::columns` order; the same on every engine and machine.
 pub fn generate<E>(
     customers: u32,
     sink: &mut dyn FnMut(&'static str, Vec<Cell>) -> Result<(), E>,

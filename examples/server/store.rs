@@ -13,7 +13,7 @@ use listquery::page::PageTotals;
 use listquery::sql::{CountQuery, Dialect, EstimateQuery};
 use sea_query::Values;
 
-use crate::records::Record;
+use crate::records::{Layout, Row};
 use crate::{db, remote};
 
 /// Why a statement could not run; logged on the server, never sent.
@@ -53,18 +53,6 @@ pub trait Columns {
 
     fn int(&self, i: usize) -> Result<i64, DbError> {
         self.opt_int(i)?.ok_or_else(|| null(i))
-    }
-    fn text(&self, i: usize) -> Result<String, DbError> {
-        self.opt_text(i)?.ok_or_else(|| null(i))
-    }
-    fn boolean(&self, i: usize) -> Result<bool, DbError> {
-        self.opt_bool(i)?.ok_or_else(|| null(i))
-    }
-    fn decimal(&self, i: usize) -> Result<Decimal, DbError> {
-        self.opt_decimal(i)?.ok_or_else(|| null(i))
-    }
-    fn datetime(&self, i: usize) -> Result<NaiveDateTime, DbError> {
-        self.opt_datetime(i)?.ok_or_else(|| null(i))
     }
 }
 
@@ -108,6 +96,8 @@ impl<T> Pool<T> {
 /// The statements of one request, rendered for the database's dialect.
 pub struct Plan {
     pub select: (String, Values),
+    /// How to read the select's rows.
+    pub layout: Layout,
     /// The count statement and its decoder, when the envelope needs a total
     /// or metadata.
     pub count: Option<CountQuery>,
@@ -117,8 +107,8 @@ pub struct Plan {
 }
 
 /// What a request read.
-pub struct Fetched<R> {
-    pub rows: Vec<R>,
+pub struct Fetched {
+    pub rows: Vec<Row>,
     pub totals: Option<PageTotals>,
 }
 
@@ -153,15 +143,16 @@ impl Database {
 
 impl Connection {
     /// Runs a request's statements in one read-only transaction. Blocks.
-    pub fn read<R: Record>(&mut self, plan: Plan) -> Result<Fetched<R>, DbError> {
+    pub fn read(&mut self, plan: Plan) -> Result<Fetched, DbError> {
         let Plan {
             select,
+            layout,
             count,
             estimate,
         } = plan;
         match self {
             Self::Sqlite(conn) => db::read(conn, |tx| {
-                let rows = db::select(tx, &select.0, select.1, R::from_row)?;
+                let rows = db::select(tx, &select.0, select.1, |row| Row::read(row, &layout))?;
                 let totals = match count {
                     Some(count) => {
                         let (text, values) = count.build();
@@ -172,7 +163,7 @@ impl Connection {
                 };
                 Ok(Fetched { rows, totals })
             }),
-            Self::Remote(conn) => conn.read(select, count, estimate),
+            Self::Remote(conn) => conn.read(select, &layout, count, estimate),
         }
     }
 }

@@ -209,7 +209,7 @@ fn explain(args: &ExplainArgs) -> Outcome {
 }
 
 /// The `"sql"` block for `dialect`: the select and count statements over the
-/// resource's table (`SELECT * FROM <table>`), their text and bound values.
+/// resource's table (`SELECT <selectable fields> FROM <table>`, SPEC §16), their text and bound values.
 ///
 /// Too many bound values is the client's error (the JSON:API body, exit 2);
 /// any other SQL-layer error is the schema's (exit 1).

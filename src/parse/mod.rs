@@ -54,6 +54,9 @@ pub struct ParamNames {
     pub metadata: ParamName,
     /// Cursor (default `cursor`); recognised, so never silently taken as an app parameter.
     pub cursor: ParamName,
+    /// Sparse fieldset (SPEC §16; default `fields`, and JSON:API's
+    /// `fields[RESOURCE]` as an alias once the resource is built).
+    pub fields: ParamName,
 }
 
 impl Default for ParamNames {
@@ -65,6 +68,7 @@ impl Default for ParamNames {
             per_page: "per_page".into(),
             metadata: "metadata".into(),
             cursor: "cursor".into(),
+            fields: "fields".into(),
         }
     }
 }
@@ -101,8 +105,14 @@ impl ParamNames {
         self
     }
 
+    /// Sets [`ParamNames::fields`].
+    pub fn fields(mut self, names: impl Into<ParamName>) -> Self {
+        self.fields = names.into();
+        self
+    }
+
     /// Each parameter's schema key and names, in a fixed order.
-    pub(crate) fn all(&self) -> [(&'static str, &ParamName); 6] {
+    pub(crate) fn all(&self) -> [(&'static str, &ParamName); 7] {
         [
             ("sort", &self.sort),
             ("filter", &self.filter),
@@ -110,6 +120,7 @@ impl ParamNames {
             ("per_page", &self.per_page),
             ("metadata", &self.metadata),
             ("cursor", &self.cursor),
+            ("fields", &self.fields),
         ]
     }
 }

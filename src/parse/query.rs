@@ -49,6 +49,8 @@ pub(crate) enum ParamKind<'t> {
     PerPage,
     Metadata,
     Cursor,
+    /// The sparse fieldset (SPEC §16); its value is checked by the validator.
+    Fields,
     /// Not a list parameter: the app's own.
     Other,
 }
@@ -271,15 +273,17 @@ enum SimpleKey {
     PerPage,
     Metadata,
     Cursor,
+    Fields,
 }
 
 impl SimpleKey {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::Sort,
         Self::Page,
         Self::PerPage,
         Self::Metadata,
         Self::Cursor,
+        Self::Fields,
     ];
 
     /// The names the key answers to.
@@ -290,6 +294,7 @@ impl SimpleKey {
             Self::PerPage => &names.per_page,
             Self::Metadata => &names.metadata,
             Self::Cursor => &names.cursor,
+            Self::Fields => &names.fields,
         }
     }
 }
@@ -330,7 +335,7 @@ struct Scanner<'c> {
     errors: Vec<ParseError>,
     /// The simple keys seen so far, for duplicate detection, each with the
     /// position of the name it came in among its names (`None`: as an array).
-    seen_keys: SmallVec<[(SimpleKey, Option<usize>); 5]>,
+    seen_keys: SmallVec<[(SimpleKey, Option<usize>); 6]>,
     seen_filters: SeenFilters,
     arrays: Vec<ArrayParam>,
 }
@@ -366,6 +371,7 @@ impl Scanner<'_> {
                 SimpleKey::PerPage => Some(ParamKind::PerPage),
                 SimpleKey::Metadata => Some(ParamKind::Metadata),
                 SimpleKey::Cursor => Some(ParamKind::Cursor),
+                SimpleKey::Fields => Some(ParamKind::Fields),
             };
         }
         if let Some(prefix) = names.filter.names().iter().find(|prefix| {
@@ -391,6 +397,8 @@ impl Scanner<'_> {
             // mistake, not an app parameter to ignore.
             let expected = if simple == SimpleKey::Sort {
                 format!("send {name}=a,-b or {name}[]=a&{name}[]=-b")
+            } else if simple == SimpleKey::Fields {
+                format!("send {}=a,b once", param.names().join(" or "))
             } else {
                 format!("send {name}=VALUE once, without brackets")
             };

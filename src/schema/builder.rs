@@ -4,10 +4,10 @@ use smol_str::SmolStr;
 
 use crate::error::SortProblem;
 use crate::limits::Limits;
-use crate::parse::{ParamNames, SortDirection, SortItems, sort_list};
+use crate::parse::{ParamName, ParamNames, SortDirection, SortItems, sort_list};
 use crate::schema::{
-    Aggregate, AggregateFn, CountMode, EmptyFilter, Field, FieldId, FieldType, FilterOp,
-    MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, SchemaError,
+    Aggregate, AggregateFn, CountMode, EmptyFilter, Field, FieldId, FieldType, FilterOp, Join,
+    JoinKind, MAX_FIELDS, NullsOrder, OpSet, PaginationMode, Resource, SchemaError,
 };
 
 /// Builds a [`Resource`]; [`ResourceBuilder::build`] checks it as a schema file
@@ -28,6 +28,7 @@ pub struct ResourceBuilder {
     pub(crate) count: CountMode,
     pub(crate) exact_count_below: u64,
     pub(crate) empty_filter: EmptyFilter,
+    pub(crate) joins: Vec<Join>,
 }
 
 /// Describes one field for [`ResourceBuilder::field`].
@@ -41,11 +42,13 @@ pub struct FieldBuilder {
     pub(crate) nulls: NullsOrder,
     pub(crate) nullable: bool,
     pub(crate) scale: Option<u32>,
+    pub(crate) selectable: bool,
 }
 
 impl FieldBuilder {
-    /// The SQL column, when it differs from the field name (`customer_id`, or
-    /// `customers.name` qualified for a join).
+    /// The SQL column, when it differs from the field name: `customer_id`,
+    /// `invoices.number` (the resource's own table), or `customer.name` on
+    /// a join declared with [`ResourceBuilder::join`].
     pub fn column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
@@ -77,6 +80,12 @@ impl FieldBuilder {
         self.nullable = false;
         self
     }
+    /// Whether the field is in the select list the library writes and may
+    /// be listed under `fields` (default `true`; SPEC §16).
+    pub fn select(mut self, selectable: bool) -> Self {
+        self.selectable = selectable;
+        self
+    }
 }
 
 impl ResourceBuilder {
@@ -97,7 +106,43 @@ impl ResourceBuilder {
             count: CountMode::Exact,
             exact_count_below: 10_000,
             empty_filter: EmptyFilter::Error,
+            joins: Vec::new(),
         }
+    }
+    /// Declares a to-one join (SPEC §15) that fields reach with
+    /// `column = "ALIAS.column"`: `kind JOIN table AS alias ON
+    /// alias.foreign = <table>.local`. It is added to a statement only when
+    /// the request's filters, sort or select list use one of its fields.
+    ///
+    /// ```
+    /// use listquery::{FieldType, FilterOp, JoinKind, Resource};
+    /// let orders = Resource::builder("orders", "orders")
+    ///     .join("customer", "customers", "customer_id", "id", JoinKind::Left)
+    ///     .field("id", FieldType::Integer, |f| f.sortable())
+    ///     .field("customer_name", FieldType::String, |f| {
+    ///         f.column("customer.name").sortable().filter(&[FilterOp::Contains])
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// let name = orders.field(orders.field_id("customer_name").unwrap());
+    /// assert_eq!(orders.joins()[name.join().unwrap()].table(), "customers");
+    /// ```
+    pub fn join(
+        mut self,
+        alias: impl Into<String>,
+        table: impl Into<String>,
+        local: impl Into<String>,
+        foreign: impl Into<String>,
+        kind: JoinKind,
+    ) -> Self {
+        self.joins.push(Join {
+            alias: alias.into(),
+            table: table.into(),
+            local: local.into(),
+            foreign: foreign.into(),
+            kind,
+        });
+        self
     }
     /// The primary-key field (default `id`), the last sort tie-breaker.
     pub fn primary_key(mut self, field: impl Into<String>) -> Self {
@@ -135,6 +180,7 @@ impl ResourceBuilder {
             nulls: NullsOrder::Last,
             nullable: true,
             scale: None,
+            selectable: true,
         }));
         self
     }
@@ -209,9 +255,13 @@ impl ResourceBuilder {
     /// - the table is one identifier or `schema.table`, and the resource has fields;
     /// - field names match `[A-Za-z_][A-Za-z0-9_]*`, are unique, and are not
     ///   `or` (reserved for OR groups);
-    /// - a column is `column` or `table.column` (identifier parts, at most one
-    ///   dot; the SQL layer splits on the dot and quotes each part, so a
-    ///   qualified column can name a table the caller joined);
+    /// - a column is `column` or `QUALIFIER.column` (identifier parts, at
+    ///   most one dot), where the qualifier is the resource's table or a
+    ///   declared join's alias;
+    /// - a join's alias is an identifier, unique, and not the table's name;
+    ///   its table is `table` or `schema.table`, its columns identifiers;
+    ///   a field on a left join may not be `nullable = false` (a row without
+    ///   a related row reads NULL), and the primary key is not on a join;
     /// - an enum has values, none empty, none twice;
     /// - `scale` only on decimal fields, at most 18;
     /// - `contains`/`starts_with`/`ends_with` only on string fields, and
@@ -252,6 +302,7 @@ impl ResourceBuilder {
         };
         checker.name()?;
         checker.table(&self.table)?;
+        checker.joins(&self.table, &self.joins)?;
         let fields = self.build_fields(&checker)?;
         let field_id = |name: &str| {
             fields
@@ -274,7 +325,19 @@ impl ResourceBuilder {
         checker.pagination(&self.pagination)?;
         let mut fields = fields;
         if let Some(pk) = fields.get_mut(primary_key.index()) {
+            if pk.join.is_some() {
+                return Err(checker.field_error(
+                    &self.primary_key,
+                    "the primary key is on a join; it must be a column of the resource's table",
+                ));
+            }
             pk.nullable = false;
+        }
+        let mut params = self.params;
+        // JSON:API's name for a sparse fieldset, unless the schema renamed it.
+        if params.fields == ParamNames::default().fields {
+            params.fields =
+                ParamName::from(vec!["fields".to_owned(), format!("fields[{}]", self.name)]);
         }
 
         Ok(Resource {
@@ -290,11 +353,12 @@ impl ResourceBuilder {
             fields,
             aggregates,
             limits: self.limits,
-            params: self.params,
+            params,
             pagination: self.pagination,
             count: self.count,
             exact_count_below: self.exact_count_below,
             empty_filter: self.empty_filter,
+            joins: self.joins,
         })
     }
 
@@ -317,6 +381,7 @@ impl ResourceBuilder {
             if !names.insert(f.name.as_str()) {
                 return Err(checker.field_error(&f.name, "is declared twice"));
             }
+            let join = checker.column_join(f, &self.table, &self.joins)?;
             fields.push(Field {
                 name: f.name.clone(),
                 column: f.column.clone().unwrap_or_else(|| f.name.clone()),
@@ -330,6 +395,8 @@ impl ResourceBuilder {
                 nulls: f.nulls,
                 nullable: f.nullable,
                 scale: f.scale,
+                selectable: f.selectable,
+                join,
             });
         }
         Ok(fields)
@@ -583,6 +650,74 @@ impl Checker<'_> {
             }
         }
         Ok(())
+    }
+
+    fn joins(&self, table: &str, joins: &[Join]) -> Result<(), SchemaError> {
+        let own = table.rsplit('.').next().unwrap_or(table);
+        for (i, join) in joins.iter().enumerate() {
+            let alias = join.alias.as_str();
+            if !is_identifier(alias) {
+                return Err(self.error(format!(
+                    "join {alias:?}: the alias must match [A-Za-z_][A-Za-z0-9_]*"
+                )));
+            }
+            if alias == own {
+                return Err(self.error(format!(
+                    "join '{alias}': the alias is the resource's own table name; choose another"
+                )));
+            }
+            if joins.iter().take(i).any(|seen| seen.alias == alias) {
+                return Err(self.error(format!("join '{alias}' is declared twice")));
+            }
+            if !is_qualified_identifier(&join.table) {
+                return Err(self.error(format!(
+                    "join '{alias}': table {:?} must be an identifier, or schema.table",
+                    join.table
+                )));
+            }
+            for (key, column) in [("local", &join.local), ("foreign", &join.foreign)] {
+                if !is_identifier(column) {
+                    return Err(self.error(format!(
+                        "join '{alias}': on.{key} {column:?} must be a column name [A-Za-z_][A-Za-z0-9_]*"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The join a field's column is on: `None` for a column of the table.
+    fn column_join(
+        &self,
+        f: &FieldBuilder,
+        table: &str,
+        joins: &[Join],
+    ) -> Result<Option<usize>, SchemaError> {
+        let Some((qualifier, _)) = f.column.as_deref().and_then(|c| c.split_once('.')) else {
+            return Ok(None);
+        };
+        if qualifier == table.rsplit('.').next().unwrap_or(table) {
+            return Ok(None);
+        }
+        let Some(index) = joins.iter().position(|j| j.alias == qualifier) else {
+            return Err(self.field_error(
+                &f.name,
+                format!(
+                    "column {:?} is on '{qualifier}', which is neither the table nor a declared join; declare it under [resources.{}.joins.{qualifier}] (listquery adds the join when a request uses the field)",
+                    f.column.as_deref().unwrap_or_default(),
+                    self.resource
+                ),
+            ));
+        };
+        if joins.get(index).is_some_and(|j| j.kind == JoinKind::Left) && !f.nullable {
+            return Err(self.field_error(
+                &f.name,
+                format!(
+                    "is on the left join '{qualifier}', so it reads NULL for a row without a related row; remove nullable = false, or make the join inner"
+                ),
+            ));
+        }
+        Ok(Some(index))
     }
 
     fn pagination(&self, modes: &[PaginationMode]) -> Result<(), SchemaError> {

@@ -15,8 +15,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::limits::Limits;
 use crate::parse::ParamNames;
 use crate::schema::{
-    AggregateFn, CountMode, EmptyFilter, FieldType, FilterOp, NullsOrder, PaginationMode, Resource,
-    ResourceBuilder, Schema, SchemaError,
+    AggregateFn, CountMode, EmptyFilter, FieldType, FilterOp, JoinKind, NullsOrder, PaginationMode,
+    Resource, ResourceBuilder, Schema, SchemaError,
 };
 
 /// The whole file: `[resources.NAME]` tables.
@@ -47,6 +47,25 @@ struct ResourceFile {
     count: Option<String>,
     exact_count_below: Option<u64>,
     empty_filter: Option<String>,
+    #[serde(default)]
+    joins: OrderedMap<JoinFile>,
+}
+
+/// One `[resources.NAME.joins.ALIAS]` table (SPEC §15).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinFile {
+    table: String,
+    on: JoinOn,
+    kind: Option<String>,
+}
+
+/// `on = { local = "customer_id", foreign = "id" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinOn {
+    local: String,
+    foreign: String,
 }
 
 /// One entry of `[resources.NAME.fields]`.
@@ -64,6 +83,7 @@ struct FieldFile {
     nulls: Option<String>,
     nullable: Option<bool>,
     scale: Option<u32>,
+    select: Option<bool>,
 }
 
 /// One entry of `[resources.NAME.aggregates]`.
@@ -186,6 +206,20 @@ impl ResourceFile {
         }
         if let Some(n) = self.max_per_page {
             builder = builder.max_per_page(n);
+        }
+        for (alias, join) in self.joins.0 {
+            let kind = match join.kind.as_deref() {
+                None | Some("left") => JoinKind::Left,
+                Some("inner") => JoinKind::Inner,
+                Some(other) => {
+                    return Err(invalid(
+                        &name,
+                        None,
+                        format!("join '{alias}': unknown kind '{other}'; expected left or inner"),
+                    ));
+                }
+            };
+            builder = builder.join(alias, join.table, join.on.local, join.on.foreign, kind);
         }
         for (field_name, field) in self.fields.0 {
             builder = field.add_to(&name, field_name, builder)?;
@@ -319,9 +353,10 @@ impl FieldFile {
             }
         };
         let (sort, column, scale) = (self.sort, self.column, self.scale);
+        let selectable = self.select.unwrap_or(true);
         let not_null = self.nullable == Some(false);
         Ok(builder.field(name.as_str(), ty, |mut f| {
-            f = f.filter(&ops).nulls(nulls);
+            f = f.filter(&ops).nulls(nulls).select(selectable);
             if not_null {
                 f = f.not_null();
             }

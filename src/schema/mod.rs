@@ -240,6 +240,8 @@ pub struct Resource {
     pub(crate) count: CountMode,
     pub(crate) exact_count_below: u64,
     pub(crate) empty_filter: EmptyFilter,
+    /// The declared to-one joins (SPEC §15), by alias.
+    pub(crate) joins: Vec<Join>,
 }
 
 impl Resource {
@@ -323,6 +325,23 @@ impl Resource {
     pub fn empty_filter(&self) -> EmptyFilter {
         self.empty_filter
     }
+    /// The declared to-one joins (SPEC §15); [`Field::join`] indexes this slice.
+    pub fn joins(&self) -> &[Join] {
+        &self.joins
+    }
+    /// The table's own name, without a `schema.` prefix: what its own
+    /// columns are qualified with when a request joins another table.
+    pub fn table_name(&self) -> &str {
+        self.table.rsplit('.').next().unwrap_or(&self.table)
+    }
+    /// Names of the fields a client may list under `fields` (SPEC §16).
+    pub fn selectable_fields(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.selectable)
+            .map(|f| f.name.clone())
+            .collect()
+    }
     /// Names of the fields a client may sort by.
     pub fn sortable_fields(&self) -> Vec<String> {
         self.fields
@@ -354,6 +373,10 @@ pub struct Field {
     pub(crate) nulls: NullsOrder,
     pub(crate) nullable: bool,
     pub(crate) scale: Option<u32>,
+    /// Whether `fields` may list it and the default select list has it.
+    pub(crate) selectable: bool,
+    /// The join its column is on (an index into [`Resource::joins`]).
+    pub(crate) join: Option<usize>,
 }
 
 impl Field {
@@ -394,6 +417,86 @@ impl Field {
     /// (`ROUND(x * 10^scale)`) and stay exact.
     pub fn scale(&self) -> Option<u32> {
         self.scale
+    }
+    /// Whether the field is in the select list the library writes, and a
+    /// client may list it under `fields` (schema key `select`, default
+    /// `true`; SPEC §16).
+    pub fn selectable(&self) -> bool {
+        self.selectable
+    }
+    /// The join the field's column is on (`column = "customer.name"` with a
+    /// declared join `customer`), as an index into [`Resource::joins`].
+    pub fn join(&self) -> Option<usize> {
+        self.join
+    }
+    /// The field's name in the rows of the select list the library writes
+    /// (SPEC §16): the column's own name for a column of the resource's
+    /// table (`customer_id`), the field's name for a column on a join
+    /// (`customer.name AS customer_name`), where the joined table's column
+    /// names could clash with the table's.
+    pub fn row_name(&self) -> &str {
+        match self.join {
+            Some(_) => &self.name,
+            None => self.column.rsplit('.').next().unwrap_or(&self.column),
+        }
+    }
+}
+
+/// A declared to-one join (SPEC §15): `LEFT JOIN <table> AS <alias> ON
+/// <alias>.<foreign> = <resource table>.<local>`, added to a statement only
+/// when the request uses one of its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Join {
+    pub(crate) alias: String,
+    pub(crate) table: String,
+    pub(crate) local: String,
+    pub(crate) foreign: String,
+    pub(crate) kind: JoinKind,
+}
+
+impl Join {
+    /// The alias fields qualify their column with (`customer`).
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+    /// The joined table (`customers`).
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+    /// The resource table's column that points at the joined row (`customer_id`).
+    pub fn local(&self) -> &str {
+        &self.local
+    }
+    /// The joined table's column it points at (`id`).
+    pub fn foreign(&self) -> &str {
+        &self.foreign
+    }
+    /// `LEFT` or `INNER`.
+    pub fn kind(&self) -> JoinKind {
+        self.kind
+    }
+}
+
+/// How a declared join joins (SPEC §15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum JoinKind {
+    /// `LEFT JOIN` (the default): rows without a related row stay, and the
+    /// related fields are NULL for them.
+    #[default]
+    Left,
+    /// `INNER JOIN`: every row has its related row (a `NOT NULL` foreign key).
+    Inner,
+}
+
+impl JoinKind {
+    /// `"left"` or `"inner"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Left => "left",
+            Self::Inner => "inner",
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use lru::LruCache;
-use sea_query::{Asterisk, Query, SelectStatement, Values};
+use sea_query::{IntoTableRef, Query, SelectStatement, Values};
 
 use super::{CountQuery, CountResult, Dialect, ListSql, SqlError, bind_value, like_pattern};
 use crate::schema::{FilterOp, PaginationMode, Resource};
@@ -103,13 +103,18 @@ impl BaseStatement {
         }
     }
 
-    /// The default base: `SELECT * FROM <table>` of `resource`. Pass
-    /// [`BaseStatement::statement`] to [`ListSql`]'s builders.
+    /// The default base: `FROM <table>` of `resource` with no select list,
+    /// so that [`ListSql`] writes it from the request (SPEC §16: the
+    /// selectable fields, or the client's `fields`, with the primary key).
+    /// Pass [`BaseStatement::statement`] to [`ListSql`]'s builders.
     pub fn for_resource(resource: &Resource, dialect: Dialect) -> Self {
-        let statement = Query::select()
-            .column(Asterisk)
-            .from(sea_query::Alias::new(resource.table()))
-            .to_owned();
+        let table = match resource.table().split_once('.') {
+            Some((schema, table)) => {
+                (sea_query::Alias::new(schema), sea_query::Alias::new(table)).into_table_ref()
+            }
+            None => sea_query::Alias::new(resource.table()).into_table_ref(),
+        };
+        let statement = Query::select().from(table).to_owned();
         Self::new(statement, dialect)
     }
 
@@ -572,6 +577,11 @@ impl ShapeKey {
         }
         shape.push(query.pagination_mode().map_or(0, |mode| mode as u32 + 1));
         shape.push(u32::from(query.metadata()));
+        // The client's `fields` decide the select list (SPEC §16).
+        if let Some(fields) = query.fields() {
+            shape.push(u32::MAX);
+            shape.extend(fields.iter().map(|id| small(id.index())));
+        }
         Self {
             resource: Arc::clone(query.resource()),
             dialect: base.dialect,

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, SelectStatement, Values};
 
-use super::{Dialect, ListSql, SqlError, column_expr, unordered};
+use super::{Dialect, ListSql, SqlError, unordered};
 use crate::schema::{Aggregate, AggregateFn, AggregateValue, FieldType};
 
 /// The alias of the row count in every count statement.
@@ -125,6 +125,32 @@ impl ListSql<'_> {
     /// assert_eq!(serde_json::to_string(&result.aggregates[0].1).unwrap(), r#""12.30""#);
     /// ```
     pub fn count(&self, base: &SelectStatement) -> Result<CountQuery, SqlError> {
+        // Joins only for what counts: the filters, and the aggregates asked for.
+        let aggregated = (self.query.metadata())
+            .then(|| {
+                self.query
+                    .resource()
+                    .aggregates()
+                    .iter()
+                    .filter_map(|a| a.field())
+            })
+            .into_iter()
+            .flatten();
+        let joins = self.joins_of(
+            self.query
+                .filters()
+                .iter()
+                .map(|f| f.field)
+                .chain(aggregated),
+        );
+        self.joining(&joins).count_joined(base, &joins)
+    }
+
+    fn count_joined(
+        &self,
+        base: &SelectStatement,
+        joins: &[usize],
+    ) -> Result<CountQuery, SqlError> {
         let mut statement = unordered(base);
         statement.expr_as(Func::count(Expr::col(Asterisk)), Alias::new(TOTAL_ALIAS));
         let mut columns = Vec::new();
@@ -140,6 +166,7 @@ impl ListSql<'_> {
                 aggregates.push(plan);
             }
         }
+        super::add_joins(self.query.resource(), joins, &mut statement);
         self.apply_filters_checked(&mut statement)?;
         Ok(CountQuery {
             dialect: self.dialect,
@@ -179,7 +206,7 @@ impl ListSql<'_> {
         plan: &AggregatePlan,
     ) -> Vec<(String, Expr)> {
         let field = aggregate.field().map(|id| self.query.resource().field(id));
-        let Some(column) = field.map(column_expr) else {
+        let Some(column) = field.map(|f| self.column(f)) else {
             return vec![(plan.name.clone(), Func::count(Expr::col(Asterisk)).into())];
         };
         let value = match plan.kind {

@@ -164,7 +164,9 @@ impl ListSql<'_> {
         }
         let mut statement = unordered(base);
         statement.expr(Expr::cust("1"));
-        self.apply_filters(&mut statement)?;
+        let joins = self.joins_of(query.filters().iter().map(|f| f.field));
+        super::add_joins(resource, &joins, &mut statement);
+        self.joining(&joins).apply_filters(&mut statement)?;
         let (text, values) = self.build(&statement);
         let explain = match self.dialect() {
             Dialect::Postgres => "EXPLAIN (FORMAT JSON) ",

@@ -114,9 +114,9 @@ mod explain;
 mod indexes;
 
 use sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, MysqlQueryBuilder, NullOrdering, Order,
-    PostgresQueryBuilder, QueryStatementWriter, SelectStatement, SqlWriter, SqliteQueryBuilder,
-    Values,
+    Alias, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, MysqlQueryBuilder,
+    NullOrdering, Order, PostgresQueryBuilder, QueryStatementWriter, SelectStatement, SqlWriter,
+    SqliteQueryBuilder, Values,
 };
 
 pub use cache::{
@@ -131,7 +131,7 @@ pub use indexes::{IndexAdvice, index_advice};
 
 use crate::cursor::{Cursor, nulls_after, read_direction};
 use crate::parse::SortDirection;
-use crate::schema::{Field, FilterOp, PaginationMode};
+use crate::schema::{Field, FieldId, FilterOp, JoinKind, PaginationMode, Resource};
 use crate::validate::{Filter, ListQuery, Value};
 
 /// The escape character of every `LIKE` pattern; it behaves the same on all
@@ -143,12 +143,32 @@ pub const LIKE_ESCAPE: char = '!';
 pub struct ListSql<'q> {
     query: &'q ListQuery,
     dialect: Dialect,
+    /// The statement being built joins another table (SPEC §15): the
+    /// resource's own columns are then written `table.column`.
+    qualify: bool,
 }
 
 impl<'q> ListSql<'q> {
     /// Compiles `query` for `dialect`.
     pub fn new(query: &'q ListQuery, dialect: Dialect) -> Self {
-        Self { query, dialect }
+        Self {
+            query,
+            dialect,
+            qualify: false,
+        }
+    }
+
+    /// This compiler for a statement that joins `joins` (see `qualify`).
+    fn joining(&self, joins: &[usize]) -> Self {
+        Self {
+            qualify: !joins.is_empty(),
+            ..*self
+        }
+    }
+
+    /// The column of `field`, qualified when the statement joins.
+    fn column(&self, field: &Field) -> Expr {
+        column_expr(self.query.resource(), field, self.qualify)
     }
 
     /// The query.
@@ -182,6 +202,31 @@ impl<'q> ListSql<'q> {
     /// `max_bound_values` values (your own included); the statement is then
     /// unusable.
     pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
+        let resource = self.query.resource();
+        let mut used: Vec<FieldId> = (self.query.filters().iter().map(|f| f.field))
+            .chain(self.query.sort().iter().map(|k| k.field))
+            .collect();
+        let selected = (self.query.fields().is_some() || has_no_columns(select))
+            .then(|| self.query.selected_fields());
+        used.extend(selected.iter().flatten());
+        let joins = self.joins_of(used);
+        let this = self.joining(&joins);
+        if let Some(selected) = selected {
+            select.clear_selects();
+            for id in selected {
+                let field = resource.field(id);
+                match field.join() {
+                    Some(_) => select.expr_as(this.column(field), Alias::new(field.name())),
+                    None => select.expr(this.column(field)),
+                };
+            }
+        }
+        add_joins(resource, &joins, select);
+        this.apply_rest(select)
+    }
+
+    /// [`ListSql::apply`] after the select list and joins.
+    fn apply_rest(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
         match (self.query.pagination(), self.query.pagination_mode()) {
             (Some(page), Some(PaginationMode::Cursor)) => {
                 select.limit(page.per_page.saturating_add(1)).reset_offset();
@@ -238,7 +283,7 @@ impl<'q> ListSql<'q> {
         let forwards = self.query.cursor().is_none_or(Cursor::points_to_next_items);
         for key in self.query.sort() {
             let field = resource.field(key.field);
-            let column = column_expr(field);
+            let column = self.column(field);
             let order = match read_direction(key, forwards) {
                 SortDirection::Asc => Order::Asc,
                 SortDirection::Desc => Order::Desc,
@@ -254,6 +299,17 @@ impl<'q> ListSql<'q> {
             };
             select.order_by_expr_with_nulls(column, order, nulls);
         }
+    }
+
+    /// The declared joins the `fields` are on, each once, ascending.
+    fn joins_of(&self, fields: impl IntoIterator<Item = FieldId>) -> Vec<usize> {
+        let resource = self.query.resource();
+        let mut joins: Vec<usize> = (fields.into_iter())
+            .filter_map(|id| resource.field(id).join())
+            .collect();
+        joins.sort_unstable();
+        joins.dedup();
+        joins
     }
 
     /// The LIMIT of the select statement: the page size (one more in simple
@@ -313,7 +369,7 @@ impl<'q> ListSql<'q> {
         let keys = self.query.sort().iter().zip(cursor.values());
         for (key, value) in keys.rev() {
             let field = resource.field(key.field);
-            let column = column_expr(field);
+            let column = self.column(field);
             let asc = read_direction(key, forwards) == SortDirection::Asc;
             let nulls_after = field.nullable() && nulls_after(key, forwards);
             let after = match value {
@@ -346,7 +402,7 @@ impl<'q> ListSql<'q> {
         let mut condition = Condition::all();
         if let Some((key, value)) = self.query.sort().iter().zip(cursor.values()).next() {
             let field = resource.field(key.field);
-            let column = column_expr(field);
+            let column = self.column(field);
             let asc = read_direction(key, forwards) == SortDirection::Asc;
             let nulls_after = field.nullable() && nulls_after(key, forwards);
             match value {
@@ -370,7 +426,7 @@ impl<'q> ListSql<'q> {
 
     fn filter_condition(&self, filter: &Filter) -> Result<Condition, SqlError> {
         let field = self.query.resource().field(filter.field);
-        let column = column_expr(field);
+        let column = self.column(field);
         let malformed = || SqlError::MalformedFilter {
             field: field.name().to_owned(),
             op: filter.op.as_str(),
@@ -537,12 +593,45 @@ pub fn bind_value(value: &Value) -> sea_query::Value {
     }
 }
 
-/// The column of a field as an expression: `name` or `table.name`, each part
-/// quoted by sea-query. The schema checked that both parts are identifiers.
-pub(crate) fn column_expr(field: &Field) -> Expr {
+/// The column of a field as an expression, each part quoted by sea-query
+/// (the schema checked that they are identifiers): `name`, `table.name`, or
+/// `alias.name` on a join. In a statement that joins (`qualify`), the
+/// resource's own columns are qualified with its table, so that no name is
+/// ambiguous.
+pub(crate) fn column_expr(resource: &Resource, field: &Field, qualify: bool) -> Expr {
     match field.column().split_once('.') {
         Some((table, name)) => Expr::col((Alias::new(table), Alias::new(name))),
-        None => Expr::col(Alias::new(field.column())),
+        None if !qualify => Expr::col(Alias::new(field.column())),
+        None => Expr::col((
+            Alias::new(resource.table_name()),
+            Alias::new(field.column()),
+        )),
+    }
+}
+
+/// Whether `select` has no select list of its own: the library then writes
+/// it from the request (SPEC §16).
+fn has_no_columns(select: &SelectStatement) -> bool {
+    let mut cleared = select.clone();
+    cleared.clear_selects();
+    cleared == *select
+}
+
+/// Adds the declared joins `joins` (indices into [`Resource::joins`],
+/// ascending) to `select` (SPEC §15).
+fn add_joins(resource: &Resource, joins: &[usize], select: &mut SelectStatement) {
+    for join in joins.iter().filter_map(|&j| resource.joins().get(j)) {
+        let kind = match join.kind() {
+            JoinKind::Inner => JoinType::InnerJoin,
+            _ => JoinType::LeftJoin,
+        };
+        let table = match join.table().split_once('.') {
+            Some((schema, table)) => (Alias::new(schema), Alias::new(table)).into_table_ref(),
+            None => Alias::new(join.table()).into_table_ref(),
+        };
+        let on = Expr::col((Alias::new(join.alias()), Alias::new(join.foreign())))
+            .equals((Alias::new(resource.table_name()), Alias::new(join.local())));
+        select.join_as(kind, table, Alias::new(join.alias()), on);
     }
 }
 

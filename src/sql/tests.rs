@@ -58,6 +58,7 @@ fn query(filters: Vec<Filter>, pagination: Option<Pagination>) -> ListQuery {
         metadata: true,
         params: smallvec::SmallVec::new(),
         extra: Vec::new(),
+        fields: None,
     }
 }
 

@@ -399,8 +399,10 @@ pub fn ids(conn: &mut Conn, sql: &str, values: &[V]) -> Vec<i64> {
         }
         Conn::Mysql(c) => {
             use mysql::prelude::Queryable;
-            match c.exec::<i64, _, _>(sql, mysql_params(values)) {
-                Ok(rows) => rows,
+            match c.exec::<mysql::Row, _, _>(sql, mysql_params(values)) {
+                Ok(rows) => (rows.iter())
+                    .map(|r| r.get::<i64, _>(0).expect("an integer first column"))
+                    .collect(),
                 Err(e) => failed(sql, mysql_code(&e)),
             }
         }

@@ -10,7 +10,8 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use listquery::{
-    AggregateFn, AggregateValue, FilterOp, ListQuery, NullsOrder, SortDirection, Value,
+    AggregateFn, AggregateValue, FilterOp, JoinKind, ListQuery, NullsOrder, Resource,
+    SortDirection, Value,
 };
 
 use super::fixture::{Cell, Table};
@@ -86,12 +87,45 @@ fn matches(cell: &Cell, op: FilterOp, values: &[Value]) -> bool {
     }
 }
 
+/// Each row of `table` as the resource's fields see it, in field order: a
+/// field of the table reads its column, a field on a declared join (SPEC
+/// §15) the related row's column, NULL when a left join finds no related
+/// row; an inner join drops such a row.
+pub fn field_rows(resource: &Resource, table: &Table) -> Vec<Vec<Cell>> {
+    let all = super::fixture::tables();
+    let mut out = Vec::with_capacity(table.rows.len());
+    'rows: for row in &table.rows {
+        let mut cells = Vec::with_capacity(resource.fields().len());
+        for field in resource.fields() {
+            let Some(join) = field.join().map(|j| &resource.joins()[j]) else {
+                let column = field.column().rsplit('.').next().unwrap();
+                cells.push(row[table.column_index(column)].clone());
+                continue;
+            };
+            let related = all.iter().find(|t| t.name == join.table()).unwrap();
+            let local = &row[table.column_index(join.local())];
+            let foreign = related.column_index(join.foreign());
+            let column = related.column_index(field.column().split_once('.').unwrap().1);
+            let hit = (*local != Cell::Null)
+                .then(|| related.rows.iter().find(|r| r[foreign] == *local))
+                .flatten();
+            match (hit, join.kind()) {
+                (Some(r), _) => cells.push(r[column].clone()),
+                (None, JoinKind::Inner) => continue 'rows,
+                (None, _) => cells.push(Cell::Null),
+            }
+        }
+        out.push(cells);
+    }
+    out
+}
+
 /// The oracle's answer for `query` over `table`.
 pub fn expected(query: &ListQuery, table: &Table) -> Expected {
     let resource = query.resource();
-    let column = |id| table.column_index(resource.field(id).column());
-    let mut rows: Vec<&Vec<Cell>> = table
-        .rows
+    let column = |id: listquery::FieldId| id.index();
+    let all_rows = field_rows(resource, table);
+    let mut rows: Vec<&Vec<Cell>> = all_rows
         .iter()
         .filter(|row| {
             let holds = |f: &&listquery::Filter| matches(&row[column(f.field)], f.op, &f.values);
