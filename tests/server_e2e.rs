@@ -522,6 +522,150 @@ fn cursor_pages_walk_every_row_once_both_ways() {
     assert_eq!(mine.len(), own.len());
 }
 
+/// The keys of each row (serde_json's map sorts them).
+fn keys_of(rows: &Json) -> Vec<Vec<String>> {
+    (rows.as_array().unwrap().iter())
+        .map(|row| row.as_object().unwrap().keys().cloned().collect())
+        .collect()
+}
+
+#[test]
+fn related_fields_and_sparse_fieldsets_over_http() {
+    let server = Server::start(150);
+    // SPEC §16: only the fields asked for, plus the primary key, in
+    // declaration order; the same values as the full row; links keep them.
+    let full = server
+        .get("/invoices?sort=-amount&per_page=6", Some(ADMIN))
+        .ok("full rows");
+    let sparse = server
+        .get(
+            "/invoices?fields=amount,number&sort=-amount&per_page=6",
+            Some(ADMIN),
+        )
+        .ok("sparse rows");
+    assert_eq!(ids_of(&sparse["data"]), ids_of(&full["data"]));
+    for (row, whole) in sparse["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(full["data"].as_array().unwrap())
+    {
+        assert_eq!(
+            row.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["amount", "id", "number"]
+        );
+        assert_eq!(
+            (&row["number"], &row["amount"]),
+            (&whole["number"], &whole["amount"])
+        );
+    }
+    // In declaration order on the wire.
+    let text = server
+        .get(
+            "/invoices?fields=amount,number&sort=-amount&per_page=1",
+            Some(ADMIN),
+        )
+        .ok_text("one sparse row")
+        .0;
+    assert!(text.contains(r#""data":[{"id":"#), "{text}");
+    let (number, amount) = (
+        text.find(r#""number":"#).unwrap(),
+        text.find(r#""amount":"#).unwrap(),
+    );
+    assert!(number < amount, "{text}");
+    let next = sparse["next_page_url"].as_str().unwrap();
+    assert!(next.contains("fields=number%2Camount"), "{next}");
+    let next_page = server
+        .get(Server::target_of(next), Some(ADMIN))
+        .ok("next sparse page");
+    assert!(
+        keys_of(&next_page["data"])
+            .iter()
+            .all(|k| k == &["amount", "id", "number"])
+    );
+    // JSON:API's name; a column with another name keeps the column's name.
+    let jsonapi = server
+        .get(
+            "/invoices?fields%5Binvoices%5D=customer,status&per_page=3",
+            Some(ADMIN),
+        )
+        .ok("fields[invoices]");
+    assert!(
+        keys_of(&jsonapi["data"])
+            .iter()
+            .all(|k| k == &["customer_id", "id", "status"])
+    );
+    // Not selectable, or unknown: a 400 naming the parameter.
+    for target in ["/orders?fields=id,customer_name", "/invoices?fields=secret"] {
+        let reply = server.get(target, Some(ADMIN));
+        assert_eq!(reply.status, 400, "{target}");
+        assert_eq!(reply.error_codes(), ["field_not_allowed"], "{target}");
+    }
+
+    // SPEC §15: filter and sort orders by their customer's columns (an
+    // inner join); the rows are the orders' own columns.
+    let target =
+        "/orders?filter%5Bcustomer_country%5D=DE,FR&sort=customer_name,-total&per_page=100";
+    let page = server.get(target, Some(ADMIN)).ok(target);
+    let want = server.ordered_ids(
+        "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id \
+         WHERE c.country IN ('DE', 'FR') ORDER BY c.name, o.total DESC, o.id LIMIT 100",
+    );
+    assert!(want.len() > 20, "{target}: a real answer");
+    assert_eq!(ids_of(&page["data"]), want, "{target}");
+    assert_eq!(
+        page["total"],
+        server.scalar(
+            "SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.country IN ('DE', 'FR')"
+        )
+    );
+    assert!(
+        page["data"][0].get("customer_name").is_none(),
+        "select = false"
+    );
+    // An agent's related sort stays inside their own rows.
+    let mine = server
+        .get(
+            "/orders?sort=-customer_name&page=1&per_page=100",
+            Some(AGENT),
+        )
+        .ok("agent");
+    let own = server.ordered_ids(&format!(
+        "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id \
+         WHERE c.agent_id = {AGENT_ID} ORDER BY c.name DESC, o.id LIMIT 100"
+    ));
+    assert_eq!(ids_of(&mine["data"]), own);
+
+    // A left join: invoices without an order sort first (nulls = "first").
+    let target = "/invoices?sort=order_placed_on,-amount&per_page=60&page=2";
+    let page = server.get(target, Some(ADMIN)).ok(target);
+    let want = server.ordered_ids(
+        "SELECT i.id FROM invoices i LEFT JOIN orders o ON o.id = i.order_id \
+         ORDER BY o.placed_on IS NOT NULL, o.placed_on, i.amount DESC, i.id LIMIT 60 OFFSET 60",
+    );
+    assert_eq!(ids_of(&page["data"]), want, "{target}");
+    let nulls = server.scalar(
+        "SELECT COUNT(*) FROM invoices i LEFT JOIN orders o ON o.id = i.order_id WHERE o.placed_on IS NULL",
+    );
+    assert!(nulls > 0, "the seed has invoices without an order's date");
+    let target = "/invoices?filter%5Border_placed_on%5D%5Bnull%5D=true&metadata=1&page=1";
+    let page = server.get(target, Some(ADMIN)).ok(target);
+    assert_eq!(page["total"], nulls, "{target}");
+
+    // A cursor walk by a related field: the cursor's key is fetched (and
+    // shown) though it is not selectable.
+    let (forwards, backwards) = cursor_walk(
+        &server,
+        "/orders?sort=-customer_name,total&per_page=17&cursor=",
+        ADMIN,
+    );
+    let want = server.ordered_ids(
+        "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY c.name DESC, o.total, o.id",
+    );
+    assert_eq!(forwards, want);
+    assert_eq!(backwards, want);
+}
+
 #[test]
 fn an_agent_gets_their_own_rows_unpaginated_unless_they_ask_for_a_page() {
     let server = Server::start(200);
@@ -898,6 +1042,9 @@ mod remote_engines {
             "/orders?sort=currency,-placed_on&per_page=11&page=2",
             "/customers?filter%5Bname%5D%5Bcontains%5D=ada&sort=-credit_limit",
             "/invoices?sort=due_on,-amount&per_page=13&cursor=",
+            // Related fields (SPEC §15) and a sparse fieldset (§16).
+            "/orders?filter%5Bcustomer_country%5D=DE&sort=-customer_name&per_page=9&page=2",
+            "/invoices?fields=number,amount&sort=-order_placed_on&per_page=7&metadata=1",
         ];
         for target in targets {
             let want = sqlite.get(target, Some(ADMIN)).ok_text(target).0;
@@ -907,6 +1054,7 @@ mod remote_engines {
         for first in [
             "/invoices?sort=due_on,-amount&per_page=23&cursor=",
             "/orders?filter%5Bstatus%5D=paid,shipped&sort=status,-placed_on&per_page=9&cursor=",
+            "/orders?sort=customer_name,-total&per_page=13&cursor=",
         ] {
             let (want, _) = cursor_walk(&sqlite, first, ADMIN);
             let (forwards, backwards) = cursor_walk(&remote, first, ADMIN);

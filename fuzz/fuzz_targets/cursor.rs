@@ -57,7 +57,9 @@ fuzz_target!(|data: &[u8]| {
         for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
             let base = BaseStatement::for_resource(resource, dialect);
             let sql = ListSql::new(&query, dialect);
-            let select = sql.select(base.statement()).expect("a valid query compiles");
+            let select = sql
+                .select(base.statement())
+                .expect("a valid query compiles");
             let (text, values) = sql.build(&select);
             assert_eq!(placeholders(&text, dialect), values.0.len(), "{text}");
         }

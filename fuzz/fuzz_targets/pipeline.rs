@@ -2,7 +2,8 @@
 //! three dialects, built directly and through the shape cache. A query that
 //! validates must compile; every quoted identifier in the SQL must come from
 //! the schema (a table, a column, or an alias the crate chose: `total` and
-//! the aggregates'); the placeholders must match the bound values one for
+//! the aggregates', a declared join's table, alias and columns, a joined
+//! field's name); the placeholders must match the bound values one for
 //! one; and the cache must give exactly the text and values of a direct build.
 #![no_main]
 
@@ -34,7 +35,20 @@ fn allowed_identifiers(resource: &Resource) -> BTreeSet<String> {
         .iter()
         .flat_map(|f| f.column().split('.').map(str::to_owned).collect::<Vec<_>>())
         .collect();
-    names.insert(resource.table().to_owned());
+    names.extend(resource.table().split('.').map(str::to_owned));
+    // Declared joins (SPEC §15): the table, its alias and the ON columns; a
+    // joined column is selected under its field's name.
+    for join in resource.joins() {
+        names.extend(join.table().split('.').map(str::to_owned));
+        names.extend([join.alias(), join.local(), join.foreign()].map(str::to_owned));
+    }
+    names.extend(
+        resource
+            .fields()
+            .iter()
+            .filter(|f| f.join().is_some())
+            .map(|f| f.name().to_owned()),
+    );
     names.insert("total".to_owned());
     for aggregate in resource.aggregates() {
         names.insert(aggregate.name().to_owned());

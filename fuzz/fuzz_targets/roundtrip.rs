@@ -111,7 +111,10 @@ fn cursor_round_trip(raw: &str, resource: &std::sync::Arc<Resource>, query: &Lis
     let (page_options, _) = &page_options()[0];
     // Totals only matter for metadata, which a cursor page may carry.
     let aggregates = resource.aggregates().iter().map(|a| {
-        (a.name().to_owned(), AggregateValue::Decimal(Decimal::new(123_450, 2)))
+        (
+            a.name().to_owned(),
+            AggregateValue::Decimal(Decimal::new(123_450, 2)),
+        )
     });
     let totals = PageTotals::new(0).with_aggregates(aggregates);
     let response = ListResponse::new(query, rows, Some(totals), page_options)
@@ -121,9 +124,15 @@ fn cursor_round_trip(raw: &str, resource: &std::sync::Arc<Resource>, query: &Lis
     };
     let without_cursor = |q: &ListQuery| {
         let name = &resource.params().cursor;
-        q.to_pairs().into_iter().filter(|(k, _)| !name.is(k)).collect::<Vec<_>>()
+        q.to_pairs()
+            .into_iter()
+            .filter(|(k, _)| !name.is(k))
+            .collect::<Vec<_>>()
     };
-    for url in [&envelope.next_page_url, &envelope.prev_page_url].into_iter().flatten() {
+    for url in [&envelope.next_page_url, &envelope.prev_page_url]
+        .into_iter()
+        .flatten()
+    {
         let query_part = url
             .strip_prefix(envelope.path.as_str())
             .and_then(|rest| rest.strip_prefix(['?', '&']))
@@ -133,10 +142,22 @@ fn cursor_round_trip(raw: &str, resource: &std::sync::Arc<Resource>, query: &Lis
             Err(e) if grown_past_a_limit(&e) => continue,
             Err(e) => panic!("emitted URL {url:?} (from {raw:?}) is rejected: {e}"),
         };
-        assert_eq!(again.pagination_mode(), Some(PaginationMode::Cursor), "{url:?}");
+        assert_eq!(
+            again.pagination_mode(),
+            Some(PaginationMode::Cursor),
+            "{url:?}"
+        );
         assert!(again.cursor().is_some(), "{url:?} has no cursor");
-        assert_eq!(again.params().last(), Some(&ListParam::Cursor), "{url:?}: cursor last");
-        assert_eq!(without_cursor(&again), without_cursor(query), "{raw:?} -> {url:?}");
+        assert_eq!(
+            again.params().last(),
+            Some(&ListParam::Cursor),
+            "{url:?}: cursor last"
+        );
+        assert_eq!(
+            without_cursor(&again),
+            without_cursor(query),
+            "{raw:?} -> {url:?}"
+        );
     }
 }
 
