@@ -155,6 +155,55 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Related fields and sparse fieldsets
+//!
+//! A field may read a column of a related table through a declared to-one
+//! join (SPEC §15), added to a statement only when the request uses the
+//! field. `fields` (or JSON:API's `fields[RESOURCE]`) asks for some fields
+//! only (SPEC §16): leave your base's select list empty and listquery writes
+//! it, the primary key always included.
+//!
+//! ```
+//! use listquery::sql::{Dialect, ListSql};
+//! use listquery::{ListQuery, RequestOptions, Role, Schema};
+//!
+//! let schema = Schema::from_toml_str(r#"
+//!     [resources.orders]
+//!     table = "orders"
+//!     [resources.orders.joins.customer]
+//!     table = "customers"
+//!     on = { local = "customer_id", foreign = "id" }
+//!     [resources.orders.fields]
+//!     id            = { type = "integer", sort = true }
+//!     total         = { type = "decimal", sort = true }
+//!     customer_name = { type = "string", column = "customer.name", sort = true, filter = ["contains"] }
+//! "#)?;
+//! let orders = schema.resource("orders").expect("declared above");
+//! let base = sea_query::Query::select().from("orders").to_owned(); // no select list
+//!
+//! let q = ListQuery::parse("fields=total&sort=-customer_name", orders, RequestOptions::for_role(Role::Agent))?;
+//! let sql = ListSql::new(&q, Dialect::Sqlite);
+//! assert_eq!(sql.build(&sql.select(&base)?).0, concat!(
+//!     r#"SELECT "orders"."id", "orders"."total" FROM "orders" "#,
+//!     r#"LEFT JOIN "customers" AS "customer" ON "customer"."id" = "orders"."customer_id" "#,
+//!     r#"ORDER BY "customer"."name" DESC NULLS LAST, "orders"."id" ASC LIMIT ?"#,
+//! ));
+//! // No `fields`: every selectable field, the joined one under its name.
+//! let q = ListQuery::parse("sort=-total", orders, RequestOptions::for_role(Role::Agent))?;
+//! let sql = ListSql::new(&q, Dialect::Sqlite);
+//! assert!(sql.build(&sql.select(&base)?).0.starts_with(
+//!     r#"SELECT "orders"."id", "orders"."total", "customer"."name" AS "customer_name" FROM "orders" LEFT JOIN"#,
+//! ));
+//! // No related field used: no join, and plain column names.
+//! let q = ListQuery::parse("fields=total&sort=-total", orders, RequestOptions::for_role(Role::Agent))?;
+//! let sql = ListSql::new(&q, Dialect::Sqlite);
+//! assert_eq!(
+//!     sql.build(&sql.select(&base)?).0,
+//!     r#"SELECT "id", "total" FROM "orders" ORDER BY "total" DESC NULLS LAST, "id" ASC LIMIT ?"#,
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Pages on big tables: cursor mode
 //!
 //! A resource that offers cursor pagination (`pagination = ["offset", "cursor"]`)

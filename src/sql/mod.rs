@@ -4,7 +4,12 @@
 //! You keep the statement: its table, joins and scoping (`WHERE agent_id = ?`)
 //! stay yours. [`ListSql`] adds the request's filters (AND'ed onto your
 //! conditions), its sort and its LIMIT/OFFSET, and builds the count statement
-//! from the same base. Identifiers come from the schema only
+//! from the same base. It also adds the schema's declared joins that the
+//! request uses (SPEC §15; qualify your own conditions' columns, as a join
+//! may make a bare name ambiguous), and writes the select list when your
+//! statement has none, or when the client sent `fields` (SPEC §16): the
+//! selected fields and the primary key (and a cursor's keys), each column
+//! under its own name and a joined one under its field's name. Identifiers come from the schema only
 //! ([`Field::column`], `name` or `table.name`); every value is bound with its
 //! real type (`i64`, exact [`Decimal`](rust_decimal::Decimal), `bool`, chrono
 //! dates and datetimes), never pasted into the text.
@@ -253,7 +258,8 @@ impl<'q> ListSql<'q> {
 
     /// Only the filters, AND'ed onto `select`'s conditions: those outside OR
     /// groups one by one, then the OR of the groups, each group's filters
-    /// AND'ed (SPEC §14).
+    /// AND'ed (SPEC §14). Adds no join: for a filter on a related field use
+    /// [`ListSql::apply`], which does.
     pub fn apply_filters(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
         let (plain, groups) = split_groups(self.query);
         for filter in plain {
@@ -273,7 +279,8 @@ impl<'q> ListSql<'q> {
         Ok(())
     }
 
-    /// Only the sort, appended to `select`'s ORDER BY. NULL placement is
+    /// Only the sort, appended to `select`'s ORDER BY (no join is added; see
+    /// [`ListSql::apply_filters`]). NULL placement is
     /// explicit for fields that may hold NULL and left out for `NOT NULL`
     /// ones (so that an index serves the order on every engine). For a
     /// previous-items cursor the order is read backwards (every direction and
