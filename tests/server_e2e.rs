@@ -88,6 +88,15 @@ impl Drop for Server {
     }
 }
 
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 fn scratch_dir() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -114,32 +123,46 @@ impl Server {
 
     /// Starts the server with extra arguments (`--database-url URL`).
     fn start_with(dir: PathBuf, db: PathBuf, rows: u32, extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(server_binary())
+        Self::try_start(dir, db, rows, extra).unwrap_or_else(|(status, log)| {
+            panic!("the server exited before listening: {status}\n{log}")
+        })
+    }
+
+    /// Starts the server; when it exits instead of listening, its exit
+    /// status and what it wrote to stderr. Its stderr goes to `server.log`
+    /// in `dir` ([`Server::log`]).
+    fn try_start(
+        dir: PathBuf,
+        db: PathBuf,
+        rows: u32,
+        extra: &[&str],
+    ) -> Result<Server, (std::process::ExitStatus, String)> {
+        let port = free_port();
+        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        let out = std::fs::File::create(dir.join("server.out")).unwrap();
+        let mut child = Command::new(server_binary())
             .args(["--addr", &format!("127.0.0.1:{port}")])
             .arg("--db")
             .arg(&db)
             .args(["--base-url", BASE_URL, "--rows", &rows.to_string()])
             .args(extra)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stdout(out)
+            .stderr(log)
             .spawn()
             .expect("start the server");
-        let mut server = Server {
-            child,
-            port,
-            dir,
-            db,
-        };
         let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = server.child.try_wait().unwrap() {
-                panic!("the server exited before listening: {status}");
+        // It binds its port first, then checks (and seeds) the database,
+        // then says so: ready once it has.
+        let ready = || {
+            std::fs::read_to_string(dir.join("server.out"))
+                .is_ok_and(|out| out.contains("listening on"))
+        };
+        while !ready() {
+            if let Some(status) = child.try_wait().unwrap() {
+                // Not a `Server`: its drop would remove `dir`.
+                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                return Err((status, log));
             }
             assert!(
                 Instant::now() < deadline,
@@ -147,7 +170,17 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        server
+        Ok(Server {
+            child,
+            port,
+            dir,
+            db,
+        })
+    }
+
+    /// What the server wrote to stderr so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
     }
 
     fn get(&self, target: &str, token: Option<&str>) -> Reply {
@@ -162,6 +195,11 @@ impl Server {
 
     /// [`Server::raw`] to the server on `port`, from any thread.
     fn raw_on(port: u16, target: &str, headers: &str) -> Reply {
+        Self::exchange(port, "GET", target, headers)
+    }
+
+    /// One request with `method`, and its reply.
+    fn exchange(port: u16, method: &str, target: &str, headers: &str) -> Reply {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -169,7 +207,7 @@ impl Server {
         // A Host header unlike the base URL: page URLs must not come from it.
         write!(
             stream,
-            "GET {target} HTTP/1.1\r\nHost: evil.example:666\r\nX-Forwarded-Host: evil.example\r\n{headers}Connection: close\r\n\r\n"
+            "{method} {target} HTTP/1.1\r\nHost: evil.example:666\r\nX-Forwarded-Host: evil.example\r\n{headers}Connection: close\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
@@ -182,6 +220,7 @@ impl Server {
             .unwrap_or_else(|| panic!("{target}: bad status line {status_line:?}"));
         let mut content_type = None;
         let mut retry_after = None;
+        let mut allow = None;
         let mut length = None;
         let mut chunked = false;
         loop {
@@ -196,6 +235,7 @@ impl Server {
             match name.to_ascii_lowercase().as_str() {
                 "content-type" => content_type = Some(value.to_owned()),
                 "retry-after" => retry_after = Some(value.to_owned()),
+                "allow" => allow = Some(value.to_owned()),
                 "content-length" => length = Some(value.parse::<usize>().unwrap()),
                 "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
                 _ => {}
@@ -230,6 +270,7 @@ impl Server {
             status,
             content_type,
             retry_after,
+            allow,
             text: String::from_utf8_lossy(&body).into_owned(),
             json,
         }
@@ -272,6 +313,7 @@ struct Reply {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<String>,
+    allow: Option<String>,
     /// The body as sent, for key order.
     text: String,
     json: Json,
@@ -928,31 +970,228 @@ fn missing_or_unknown_token_is_a_401_json_body() {
 }
 
 #[test]
-fn an_existing_file_is_not_reseeded_and_database_errors_stay_private() {
-    // A database file without the tables: the server must use it as it is.
-    let dir = scratch_dir();
-    let db = dir.join("empty.sqlite3");
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute_batch("CREATE TABLE unrelated (x INTEGER);")
-        .unwrap();
-    let server = Server::start_on(dir, db, 10);
-    let reply = server.get("/customers?page=1", Some(ADMIN));
+fn a_database_it_cannot_serve_stops_the_server_at_start_with_a_clear_message() {
+    // A file without the tables, an empty file, one that is no database, a
+    // directory: each is a clear message and exit status 1, never a server
+    // that answers 500 to everything, and the file is left as it was.
+    /// What the file is, how to make it, and what the message names.
+    type Case = (&'static str, fn(&Path), &'static str);
+    let cases: [Case; 4] = [
+        (
+            "a database without the tables",
+            |db| {
+                rusqlite::Connection::open(db)
+                    .unwrap()
+                    .execute_batch("CREATE TABLE unrelated (x INTEGER);")
+                    .unwrap();
+            },
+            "no such table",
+        ),
+        (
+            "an empty file",
+            |db| std::fs::write(db, b"").unwrap(),
+            "no such table",
+        ),
+        (
+            "a file that is no database",
+            |db| {
+                std::fs::write(
+                    db,
+                    b"these are not the bytes of an SQLite file, ".repeat(200),
+                )
+                .unwrap()
+            },
+            "not a database",
+        ),
+        (
+            "a directory",
+            |db| std::fs::create_dir(db).unwrap(),
+            "is a directory",
+        ),
+    ];
+    for (what, make, cause) in cases {
+        let dir = scratch_dir();
+        let db = dir.join("demo.sqlite3");
+        make(&db);
+        let before = std::fs::metadata(&db)
+            .map(|m| (m.len(), m.modified().unwrap()))
+            .unwrap();
+        let (status, log) = match Server::try_start(dir.clone(), db.clone(), 10, &[]) {
+            Ok(_) => panic!("{what}: the server started"),
+            Err(failure) => failure,
+        };
+        assert_eq!(status.code(), Some(1), "{what}: {log}");
+        assert!(log.contains(cause), "{what}: {log}");
+        if cause != "is a directory" {
+            assert!(log.contains("cannot be served"), "{what}: {log}");
+        }
+        let after = std::fs::metadata(&db)
+            .map(|m| (m.len(), m.modified().unwrap()))
+            .unwrap();
+        assert_eq!(before, after, "{what}: the file was changed");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn database_errors_at_request_time_stay_private() {
+    let server = Server::start(10);
+    // The table goes away under the running server.
+    let writer = rusqlite::Connection::open(&server.db).unwrap();
+    writer.execute_batch("DROP TABLE invoices;").unwrap();
+    let reply = server.get("/invoices?page=1", Some(ADMIN));
     assert_eq!(reply.status, 500);
     assert_eq!(reply.content_type.as_deref(), Some("application/json"));
-    let text = reply.json.to_string();
     assert!(
-        !text.to_lowercase().contains("table"),
-        "database text leaked: {text}"
+        !reply.text.to_lowercase().contains("table"),
+        "database text leaked: {}",
+        reply.text
     );
     assert_eq!(reply.error_codes(), ["internal_error"]);
-    assert_eq!(
-        server.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'customers'"),
-        0,
-        "the existing file was re-seeded"
+    // The cause is in the server's log, for its operator.
+    assert!(
+        server.log().contains("no such table: invoices"),
+        "{}",
+        server.log()
     );
     // Bad input is still the client's 400, not a 500.
-    assert_eq!(server.get("/customers?page=0", Some(ADMIN)).status, 400);
+    assert_eq!(server.get("/invoices?page=0", Some(ADMIN)).status, 400);
+}
+
+#[test]
+fn an_existing_file_is_not_reseeded_and_no_other_file_is_touched() {
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    // Files the server did not make, where an older one made its own.
+    let mine = [dir.join("demo.seeding"), dir.join(".demo.sqlite3.seeding")];
+    for file in &mine {
+        std::fs::write(file, b"not yours").unwrap();
+    }
+    // (`first` owns `dir`: it is removed when `first` goes.)
+    let first = Server::start_on(dir.clone(), db.clone(), 10);
+    let customers = first.scalar("SELECT COUNT(*) FROM customers");
+    for file in &mine {
+        assert_eq!(
+            std::fs::read(file).unwrap(),
+            b"not yours",
+            "{}",
+            file.display()
+        );
+    }
+    let leftovers: Vec<_> = (std::fs::read_dir(&dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".seeding-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A second start reads the same file as it is: no re-seed.
+    let again = Server::start_with(scratch_dir(), db.clone(), 99, &[]);
+    assert_eq!(again.scalar("SELECT COUNT(*) FROM customers"), customers);
+    assert_eq!(customers, 10);
+}
+
+#[test]
+fn a_taken_port_is_an_error_before_anything_is_seeded() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    let output = Command::new(server_binary())
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--rows", "10"])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("--addr 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "seeded although the port was taken");
+    // A mistyped flag is named, with the usage, and exit status 2.
+    let output = Command::new(server_binary())
+        .arg("--bogus")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unexpected argument '--bogus'"), "{stderr}");
+    assert!(stderr.contains("Usage:"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_paths_and_methods_get_json_bodies_and_base_urls_lose_a_trailing_slash() {
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    let server = Server::start_with(dir, db, 10, &["--base-url", &format!("{BASE_URL}/")]);
+    let missing = server.get("/nope", Some(ADMIN));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type.as_deref(), Some("application/json"));
+    assert_eq!(missing.error_codes(), ["not_found"]);
+    let post = Server::exchange(server.port, "POST", "/invoices", "Content-Length: 0\r\n");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.content_type.as_deref(), Some("application/json"));
+    assert_eq!(post.error_codes(), ["method_not_allowed"]);
+    assert_eq!(post.allow.as_deref(), Some("GET, HEAD"));
+    let page = server.get("/invoices?page=1", Some(ADMIN)).ok("page");
+    let next = page["next_page_url"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{BASE_URL}/invoices?")), "{next}");
+}
+
+#[test]
+fn slow_and_idle_clients_are_cut_off_and_connections_are_bounded() {
+    let dir = scratch_dir();
+    let db = dir.join("demo.sqlite3");
+    let args = ["--header-timeout-ms", "300", "--max-connections", "3"];
+    let server = Server::start_with(dir, db, 10, &args);
+    let closed_within = |mut stream: TcpStream, limit: Duration| {
+        stream.set_read_timeout(Some(limit)).unwrap();
+        let started = Instant::now();
+        let mut rest = Vec::new();
+        // The server closes it: end of stream (perhaps after a 408), not a timeout.
+        let outcome = stream.read_to_end(&mut rest);
+        assert!(
+            outcome.is_ok() || started.elapsed() < limit,
+            "still open after {limit:?}: {outcome:?}"
+        );
+        started.elapsed()
+    };
+    // Half-sent headers: closed after the header timeout.
+    let mut half = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    half.write_all(b"GET /invoices HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let took = closed_within(half, Duration::from_secs(5));
+    assert!(took >= Duration::from_millis(250), "closed after {took:?}");
+    // Connected, silent: closed too.
+    let idle = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    closed_within(idle, Duration::from_secs(5));
+    // Kept alive after an answer, then idle: closed too.
+    let mut kept = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        kept,
+        "GET /customers?per_page=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN}\r\n\r\n"
+    )
+    .unwrap();
+    let mut first = [0_u8; 12];
+    kept.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    closed_within(kept, Duration::from_secs(5));
+
+    // Three open connections are the limit: a fourth is a 503 at once.
+    let held: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let over = server.get("/customers?per_page=1", Some(ADMIN));
+    assert_eq!(over.status, 503, "{}", over.text);
+    assert_eq!(over.retry_after.as_deref(), Some("1"));
+    assert_eq!(over.error_codes(), ["busy"]);
+    drop(held);
+    std::thread::sleep(Duration::from_millis(100));
+    server
+        .get("/customers?per_page=1", Some(ADMIN))
+        .ok("below the limit again");
 }
 
 #[test]
@@ -1304,10 +1543,14 @@ fn in_background(server: &Server, target: String) -> std::thread::JoinHandle<(Re
 
 /// The demo server over 40,000 orders with this pool size and wait.
 fn pool_server(size: &str, wait_ms: &str) -> Server {
+    big_server(&["--pool-size", size, "--pool-wait-ms", wait_ms])
+}
+
+/// The demo server over 40,000 orders, with these arguments.
+fn big_server(args: &[&str]) -> Server {
     let dir = scratch_dir();
     let db = dir.join("demo.sqlite3");
-    let args = ["--pool-size", size, "--pool-wait-ms", wait_ms];
-    Server::start_with(dir, db, POOL_TEST_ROWS, &args)
+    Server::start_with(dir, db, POOL_TEST_ROWS, args)
 }
 
 /// Times the slow request alone (it must take 100 ms or more), then sends it
@@ -1353,4 +1596,48 @@ fn a_request_that_finds_no_free_connection_in_time_is_a_503_with_retry_after() {
     assert_eq!(busy.error_codes(), ["busy"]);
     // Once the connection is back, the same request is served.
     server.get("/customers?per_page=1", Some(ADMIN)).ok("after");
+}
+
+#[test]
+fn a_statement_past_its_timeout_is_stopped_and_answered_503() {
+    let server = big_server(&["--statement-timeout-ms", "30"]);
+    let started = Instant::now();
+    let slow = server.get(&slow_target(), Some(ADMIN));
+    let took = started.elapsed();
+    assert_eq!(slow.status, 503, "{}", slow.text);
+    assert_eq!(slow.error_codes(), ["timeout"]);
+    assert_eq!(slow.retry_after.as_deref(), Some("1"));
+    assert!(took < Duration::from_secs(2), "stopped only after {took:?}");
+    // The connection is fine afterwards, and quick requests are served.
+    server
+        .get("/customers?per_page=1", Some(ADMIN))
+        .ok("after a timeout");
+    server
+        .get("/orders?per_page=3", Some(ADMIN))
+        .ok("after a timeout");
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_then_exits() {
+    let mut server = big_server(&["--shutdown-timeout-ms", "10000"]);
+    let background = slow_in_background(&server);
+    let pid = server.child.id().to_string();
+    let signal = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(signal.success());
+    let (reply, _) = background.join().unwrap();
+    reply.ok("the request in flight at the signal");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}: {}", server.log());
+    assert!(server.log().contains("shutting down"), "{}", server.log());
+    assert!(
+        TcpStream::connect(("127.0.0.1", server.port)).is_err(),
+        "still listening"
+    );
 }

@@ -2,10 +2,12 @@
 //! seed on first start, a small pool of read-only connections, and statements
 //! run with sea-query's values bound by type.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
+use rusqlite::config::DbConfig;
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{Connection, OpenFlags, Row, Transaction};
 use sea_query::{Value as Bound, Values};
@@ -61,17 +63,40 @@ CREATE INDEX invoices_customer ON invoices (customer_id);
 ";
 
 /// Creates and seeds the database at `path` unless the file exists. Seeds into
-/// a temporary file renamed into place, so an interrupted seed leaves no
-/// half-filled database behind. Returns whether it seeded.
+/// a temporary file of its own (`.NAME.seeding-PID`, never one that exists)
+/// renamed into place, so an interrupted seed leaves no half-filled database
+/// behind. Returns whether it seeded.
 pub fn create_if_missing(path: &Path, customers: u32) -> Result<bool, DbError> {
+    if path.is_dir() {
+        return Err(DbError::Setup(format!(
+            "{} is a directory; --db takes the path of the SQLite file",
+            path.display()
+        )));
+    }
     if path.exists() {
         return Ok(false);
     }
-    let mut tmp = PathBuf::from(path);
-    tmp.set_extension("seeding");
-    // A leftover from an interrupted seed is ours to replace.
-    let _ = std::fs::remove_file(&tmp);
-    let mut conn = Connection::open(&tmp)?;
+    let name = path.file_name().map_or_else(
+        || "listquery-demo".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = path.with_file_name(format!(".{name}.seeding-{}", std::process::id()));
+    // `create_new`: a file that is there is not ours, and is left alone.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)?;
+    let seeded = seed_file(&tmp, customers).and_then(|()| Ok(std::fs::rename(&tmp, path)?));
+    if seeded.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    seeded.map(|()| true)
+}
+
+/// Creates the tables in the (empty) file at `tmp` and fills them.
+fn seed_file(tmp: &Path, customers: u32) -> Result<(), DbError> {
+    let mut conn = Connection::open(tmp)?;
+    no_string_literals_in_double_quotes(&conn)?;
     conn.execute_batch(DDL)?;
     let tx = conn.transaction()?;
     {
@@ -99,9 +124,16 @@ pub fn create_if_missing(path: &Path, customers: u32) -> Result<bool, DbError> {
     }
     tx.commit()?;
     conn.execute_batch("PRAGMA journal_mode = WAL;")?;
-    drop(conn);
-    std::fs::rename(&tmp, path)?;
-    Ok(true)
+    Ok(())
+}
+
+/// Turns off SQLite's misfeature of reading a double-quoted name that is no
+/// column as a string literal: a typo in a column name is then an error, not
+/// a comparison with a constant.
+fn no_string_literals_in_double_quotes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
+    Ok(())
 }
 
 /// A generated value as SQLite stores it (see `DDL`).
@@ -134,7 +166,8 @@ pub fn shared_page_cache() -> Result<bool, DbError> {
 /// Runs the schema's index advice (`CREATE INDEX IF NOT EXISTS ...`, see
 /// `listquery indexes`). Returns how many statements it ran.
 pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbError> {
-    let conn = Connection::open(path)?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    no_string_literals_in_double_quotes(&conn)?;
     let indexes = |conn: &Connection| -> rusqlite::Result<i64> {
         conn.query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'",
@@ -165,8 +198,50 @@ pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbErr
 pub fn open_readers(path: &Path, size: usize) -> rusqlite::Result<Vec<Connection>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     (0..size.max(1))
-        .map(|_| Connection::open_with_flags(path, flags))
+        .map(|_| {
+            let conn = Connection::open_with_flags(path, flags)?;
+            no_string_literals_in_double_quotes(&conn)?;
+            Ok(conn)
+        })
         .collect()
+}
+
+/// `PRAGMA quick_check` (`--check-integrity`): reads every page, so it takes
+/// seconds on a large file.
+pub fn quick_check(conn: &Connection) -> Result<(), DbError> {
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA quick_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match problems.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(DbError::Setup(format!(
+            "the integrity check failed: {}",
+            problems.join("; ")
+        ))),
+    }
+}
+
+/// Runs `f` in a read transaction that SQLite interrupts once `timeout` has
+/// passed (a progress handler, checked every few thousand instructions); an
+/// interrupted statement is [`DbError::Timeout`].
+pub fn read_within<T>(
+    conn: &mut Connection,
+    timeout: Duration,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let deadline = Instant::now() + timeout;
+    conn.progress_handler(4096, Some(move || Instant::now() >= deadline));
+    let result = read(conn, f);
+    conn.progress_handler(0, None::<fn() -> bool>);
+    result.map_err(|e| match e {
+        DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            DbError::Timeout
+        }
+        e => e,
+    })
 }
 
 /// Runs `f` inside a read transaction on `conn`, so that a page and its count

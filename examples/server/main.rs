@@ -18,14 +18,15 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod args;
 mod db;
+mod http;
 mod records;
 mod remote;
 mod seed;
 mod store;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -44,8 +45,9 @@ use listquery::sql::{Dialect, ListSql, SqlError};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 use sea_query::SelectStatement;
 
+use crate::args::Args;
 use crate::records::{Layout, Table};
-use crate::store::{Database, Plan, Pool};
+use crate::store::{Database, DbError, Plan, Pool};
 
 /// Demo bearer tokens. Fixed so that the README's commands work as written;
 /// a real app would look callers up in its own user store.
@@ -73,87 +75,6 @@ const TOKENS: [(&str, Caller); 3] = [
     ),
 ];
 
-const USAGE: &str = "\
-usage: server [--addr HOST:PORT] [--db PATH] [--database-url URL] [--base-url URL] [--rows N]
-              [--pool-size N] [--pool-wait-ms MS]
-
-  --addr          where to listen (default 127.0.0.1:8080)
-  --db            the SQLite file; created and seeded when missing (default listquery-demo.sqlite3)
-  --database-url  a PostgreSQL (postgres://...) or MySQL/MariaDB (mysql://...) database to
-                  use instead of the SQLite file; its tables are created and seeded when missing
-  --base-url      the start of page URLs, before the route (default http://ADDR)
-  --rows          customers to seed, with twice as many orders and invoices (default 1000)
-  --pool-size     database connections (default: the number of cores, from 2 to 4)
-  --pool-wait-ms  how long a request waits for a free connection before it is answered
-                  503 with Retry-After (default 2000)";
-
-#[derive(Clone)]
-struct Args {
-    addr: SocketAddr,
-    db: PathBuf,
-    database_url: Option<String>,
-    base_url: Option<String>,
-    rows: u32,
-    pool_size: usize,
-    pool_wait: Duration,
-}
-
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args {
-        addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-        db: PathBuf::from("listquery-demo.sqlite3"),
-        database_url: None,
-        base_url: None,
-        rows: 1000,
-        pool_size: std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4)),
-        pool_wait: Duration::from_secs(2),
-    };
-    while let Some(flag) = args.next() {
-        if flag == "-h" || flag == "--help" {
-            return Err(String::new());
-        }
-        let (name, inline) = match flag.split_once('=') {
-            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
-            None => (flag, None),
-        };
-        let value = inline
-            .or_else(|| args.next())
-            .ok_or_else(|| format!("{name} needs a value"))?;
-        match name.as_str() {
-            "--addr" => {
-                parsed.addr = value
-                    .parse()
-                    .map_err(|e| format!("--addr {value:?}: {e}"))?;
-            }
-            "--db" => parsed.db = PathBuf::from(value),
-            "--database-url" => parsed.database_url = Some(value),
-            "--base-url" => parsed.base_url = Some(value),
-            "--rows" => {
-                parsed.rows = value
-                    .parse()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| format!("--rows {value:?}: expected a number >= 1"))?;
-            }
-            "--pool-size" => {
-                parsed.pool_size = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=256).contains(n))
-                    .ok_or_else(|| format!("--pool-size {value:?}: expected 1 to 256"))?;
-            }
-            "--pool-wait-ms" => {
-                let ms = value
-                    .parse()
-                    .map_err(|_| format!("--pool-wait-ms {value:?}: expected milliseconds"))?;
-                parsed.pool_wait = Duration::from_millis(ms);
-            }
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    Ok(parsed)
-}
-
 /// Who is calling, from the bearer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Caller {
@@ -166,6 +87,8 @@ struct Caller {
 struct App {
     tokens: HashMap<&'static str, Caller>,
     db: Database,
+    /// The longest a list request may take once its headers are in.
+    request_timeout: Duration,
 }
 
 impl App {
@@ -224,6 +147,9 @@ enum Failure {
     Internal,
     /// Every connection stayed busy for the pool's wait: HTTP 503, try again.
     Busy,
+    /// A statement ran past `--statement-timeout-ms`, or the request past
+    /// `--request-timeout-ms`: HTTP 503, try again or ask for less.
+    Timeout,
 }
 
 /// Logs the cause on the server; the client gets a generic body.
@@ -252,6 +178,14 @@ impl IntoResponse for Failure {
                 let mut response = json(
                     StatusCode::SERVICE_UNAVAILABLE,
                     r#"{"errors":[{"status":"503","code":"busy","title":"Busy","detail":"every database connection stayed busy; try again in a second"}]}"#.to_owned(),
+                );
+                (response.headers_mut()).insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                response
+            }
+            Self::Timeout => {
+                let mut response = json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"errors":[{"status":"503","code":"timeout","title":"Timeout","detail":"the query took longer than this server allows; narrow the filters, or try again later"}]}"#.to_owned(),
                 );
                 (response.headers_mut()).insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 response
@@ -307,6 +241,13 @@ async fn list(
     caller: Caller,
     query: ListQuery,
 ) -> Result<Response, Failure> {
+    let limit = endpoint.app.request_timeout;
+    (tokio::time::timeout(limit, answer(endpoint, caller, query)).await)
+        .unwrap_or(Err(Failure::Timeout))
+}
+
+/// [`list`] within its time limit.
+async fn answer(endpoint: Endpoint, caller: Caller, query: ListQuery) -> Result<Response, Failure> {
     let table = endpoint.table.name();
     let base = endpoint.table.base_select(caller.agent_id);
     let plan = plan(&query, &base, &endpoint.app)?;
@@ -316,7 +257,10 @@ async fn list(
     let fetched = tokio::task::spawn_blocking(move || conn.read(plan))
         .await
         .map_err(|e| internal(table, &e))?
-        .map_err(|e| internal(table, &e))?;
+        .map_err(|e| match e {
+            DbError::Timeout => Failure::Timeout,
+            e => internal(table, &e),
+        })?;
     let answer = ListResponse::new(&query, fetched.rows, fetched.totals, &endpoint.page).map_err(
         |e| match e.to_json_api() {
             Some(doc) => Failure::BadRequest(doc.to_json()),
@@ -359,7 +303,7 @@ struct Prepared {
 /// `--database-url` (its tables created and seeded when missing), with the
 /// indexes the schema advises for its dialect (`listquery indexes`).
 fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
-    let (db_path, workers, wait) = (&args.db, args.pool_size, args.pool_wait);
+    let (db_path, workers, wait) = (&args.db, args.pool_size(), args.pool_wait);
     let advice = |dialect| -> Vec<String> {
         (schema.resources())
             .flat_map(|r| listquery::sql::index_advice(r, dialect))
@@ -382,7 +326,11 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
             let created = db::create_indexes(db_path, &advice(Dialect::Sqlite));
             let index_ms = started.elapsed().as_millis();
             let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
-            let db = Database::Sqlite(Pool::new(readers, wait));
+            if args.check_integrity {
+                let first = readers.first().ok_or("no connection")?;
+                db::quick_check(first).map_err(|e| format!("{name}: {e}"))?;
+            }
+            let db = Database::Sqlite(Pool::new(readers, wait), args.statement_timeout);
             (db, seeded, name, created, index_ms)
         }
         Some(url) => {
@@ -394,11 +342,24 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
             let started = std::time::Instant::now();
             let created = remote.create_indexes(&advice(remote.dialect()));
             let index_ms = started.elapsed().as_millis();
+            remote
+                .limit_statements(args.statement_timeout)
+                .map_err(|e| format!("{name}: cannot set the statement timeout: {e}"))?;
             (Database::Remote(remote), seeded, name, created, index_ms)
         }
     };
-    // A database the server cannot write (read-only, or without the tables)
-    // is still served, as it is: only slower, or with errors per request.
+    // Every table and column the schema names, read once on every
+    // connection: a file that is no database, lacks a table, or cannot be
+    // read stops the server here, not with a 500 on every request.
+    let probes = probes(schema, db.dialect());
+    db.probe(&probes).map_err(|e| {
+        format!(
+            "{name} cannot be served: {e}. It must hold the tables of examples/schema.toml \
+             (customers, orders, invoices); remove the file to have a new one seeded, or point --db elsewhere"
+        )
+    })?;
+    // A database the server cannot write (read-only) is still served, as it
+    // is: only slower without the indexes.
     let indexes = created.unwrap_or_else(|e| {
         eprintln!("warning: {name}: the advised indexes could not be created: {e}");
         0
@@ -412,18 +373,53 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     })
 }
 
+/// One `SELECT ... LIMIT 1` per table the schema reads: each resource's own
+/// columns (and its joins' local columns), and each join's columns.
+fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
+    use sea_query::{Alias, Query};
+    let mut statements = Vec::new();
+    for resource in schema.resources() {
+        let mut own: Vec<&str> = (resource.fields().iter())
+            .filter(|f| f.join().is_none())
+            .map(|f| f.row_name())
+            .chain(resource.joins().iter().map(|j| j.local()))
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        let select = Query::select()
+            .columns(own.into_iter().map(Alias::new))
+            .from(Alias::new(resource.table()))
+            .to_owned();
+        statements.push(format!("{} LIMIT 1", dialect.build(&select).0));
+        for (index, join) in resource.joins().iter().enumerate() {
+            let columns = (resource.fields().iter())
+                .filter(|f| f.join() == Some(index))
+                .filter_map(|f| f.column().split_once('.').map(|(_, c)| c))
+                .chain([join.foreign()]);
+            let select = Query::select()
+                .columns(columns.map(Alias::new))
+                .from(Alias::new(join.table()))
+                .to_owned();
+            statements.push(format!("{} LIMIT 1", dialect.build(&select).0));
+        }
+    }
+    statements
+}
+
 fn schema_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/schema.toml")
 }
 
 async fn run(args: Args) -> Result<(), String> {
     let schema = Schema::from_path(schema_path()).map_err(|e| e.to_string())?;
-    let base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.addr));
+    let base_url = args.base_url();
+    // The port first: a taken one is an error before any seeding.
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("--addr {}: {e}", args.addr))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
 
-    // The drivers block: open, seed and index off the async threads.
+    // The drivers block: open, check, seed and index off the async threads.
     let setup = {
         let (schema, args) = (schema.clone(), args.clone());
         tokio::task::spawn_blocking(move || prepare_database(&schema, &args))
@@ -438,16 +434,15 @@ async fn run(args: Args) -> Result<(), String> {
     let app = Arc::new(App {
         tokens: TOKENS.into_iter().collect(),
         db,
+        request_timeout: args.request_timeout,
     });
     let mut router = Router::new();
     for table in Table::ALL {
         router = router.merge(route(&app, &schema, &base_url, table)?);
     }
-
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| format!("--addr {}: {e}", args.addr))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let router = router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
 
     println!(
         "database: {where_} ({})",
@@ -473,26 +468,35 @@ async fn run(args: Args) -> Result<(), String> {
         "try: curl -H 'Authorization: Bearer admin-token' '{base_url}/invoices?filter%5Bstatus%5D=paid,sent&sort=-amount&per_page=5&metadata=1'"
     );
 
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let bounds = http::Bounds {
+        header_timeout: args.header_timeout,
+        max_connections: args.max_connections,
+        shutdown_timeout: args.shutdown_timeout,
+    };
+    http::serve(listener, router, bounds).await;
+    Ok(())
+}
+
+/// Any other path: 404 with a JSON body.
+async fn not_found() -> Response {
+    json(
+        StatusCode::NOT_FOUND,
+        r#"{"errors":[{"status":"404","code":"not_found","title":"Not found","detail":"no such endpoint; this server answers GET /customers, /orders and /invoices"}]}"#.to_owned(),
+    )
+}
+
+/// A list route with another method than GET: 405 with a JSON body.
+async fn method_not_allowed() -> Response {
+    let mut response = json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        r#"{"errors":[{"status":"405","code":"method_not_allowed","title":"Method not allowed","detail":"list endpoints answer GET (and HEAD) only"}]}"#.to_owned(),
+    );
+    (response.headers_mut()).insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) if message.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("server: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = <Args as clap::Parser>::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -16,6 +16,16 @@ use crate::records::{Layout, Row};
 use crate::seed::{self, Cell};
 use crate::store::{self, Columns, DbError, Fetched, Pool};
 
+/// Whether the server stopped the statement at its timeout: PostgreSQL's
+/// `query_canceled`, MySQL's 3024, MariaDB's 1969.
+fn stopped_by_timeout(e: &DbError) -> bool {
+    match e {
+        DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED),
+        DbError::Mysql(mysql::Error::MySqlError(e)) => matches!(e.code, 3024 | 1969),
+        _ => false,
+    }
+}
+
 /// Rows per INSERT statement while seeding.
 const BATCH: usize = 500;
 
@@ -176,6 +186,49 @@ impl Remote {
         }
     }
 
+    /// Runs each statement once on every connection (see `Database::probe`).
+    pub fn probe(&self, statements: &[String]) -> Result<(), DbError> {
+        match self {
+            Self::Postgres(pool) => pool.each(|client| {
+                for sql in statements {
+                    client.query(sql.as_str(), &[])?;
+                }
+                Ok(())
+            }),
+            Self::Mysql(pool) => pool.each(|conn| {
+                for sql in statements {
+                    conn.query_drop(sql)?;
+                }
+                Ok(())
+            }),
+        }
+    }
+
+    /// Makes the server stop any statement of these connections that runs
+    /// longer than `timeout` (set after seeding and indexing, which may take
+    /// longer): PostgreSQL's `statement_timeout`, MySQL's
+    /// `max_execution_time` (milliseconds, SELECT only), MariaDB's
+    /// `max_statement_time` (seconds).
+    pub fn limit_statements(&self, timeout: Duration) -> Result<(), DbError> {
+        let ms = timeout.as_millis().max(1);
+        match self {
+            Self::Postgres(pool) => pool.each(|client| {
+                client.batch_execute(&format!("SET statement_timeout = {ms}"))?;
+                Ok(())
+            }),
+            Self::Mysql(pool) => pool.each(|conn| {
+                let version: Option<String> = conn.query_first("SELECT VERSION()")?;
+                let setting = if version.is_some_and(|v| v.contains("MariaDB")) {
+                    format!("SET SESSION max_statement_time = {}", timeout.as_secs_f64())
+                } else {
+                    format!("SET SESSION max_execution_time = {ms}")
+                };
+                conn.query_drop(setting)?;
+                Ok(())
+            }),
+        }
+    }
+
     /// A free connection, or `None` when all stayed busy for the pool's wait.
     pub async fn checkout(&self) -> Option<RemoteConnection> {
         match self {
@@ -188,6 +241,23 @@ impl Remote {
 impl RemoteConnection {
     /// A request's statements in one read-only transaction (a snapshot).
     pub fn read(
+        &mut self,
+        select: (String, Values),
+        layout: &Layout,
+        count: Option<CountQuery>,
+        estimate: Option<EstimateQuery>,
+    ) -> Result<Fetched, DbError> {
+        self.read_uncapped(select, layout, count, estimate)
+            .map_err(|e| {
+                if stopped_by_timeout(&e) {
+                    DbError::Timeout
+                } else {
+                    e
+                }
+            })
+    }
+
+    fn read_uncapped(
         &mut self,
         select: (String, Values),
         layout: &Layout,

@@ -40,6 +40,12 @@ pub enum DbError {
     /// The database file could not be put in place.
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
+    /// The database cannot be served (checked at start-up).
+    #[error("{0}")]
+    Setup(String),
+    /// A statement ran past the statement timeout and was stopped.
+    #[error("the statement ran past its timeout and was stopped")]
+    Timeout,
 }
 
 /// One row, read by column index whatever the driver.
@@ -91,6 +97,17 @@ impl<T> Pool<T> {
             (self.0.try_get()).map_err(|e| DbError::Column(format!("no free connection: {e}")))?;
         f(&mut connection)
     }
+
+    /// Runs `f` on every connection (at start-up, all are free).
+    pub fn each(&self, mut f: impl FnMut(&mut T) -> Result<(), DbError>) -> Result<(), DbError> {
+        // Held until every one is done, so that no connection comes twice.
+        let mut taken = Vec::new();
+        while let Ok(mut connection) = self.0.try_get() {
+            f(&mut connection)?;
+            taken.push(connection);
+        }
+        Ok(())
+    }
 }
 
 /// The statements of one request, rendered for the database's dialect.
@@ -114,28 +131,45 @@ pub struct Fetched {
 
 /// The demo's database.
 pub enum Database {
-    Sqlite(Pool<rusqlite::Connection>),
+    /// Read-only connections to the file, and the statement timeout.
+    Sqlite(Pool<rusqlite::Connection>, Duration),
     Remote(remote::Remote),
 }
 
 /// A connection lent to one request.
 pub enum Connection {
-    Sqlite(Object<rusqlite::Connection>),
+    Sqlite(Object<rusqlite::Connection>, Duration),
     Remote(remote::RemoteConnection),
 }
 
 impl Database {
     pub fn dialect(&self) -> Dialect {
         match self {
-            Self::Sqlite(_) => Dialect::Sqlite,
+            Self::Sqlite(..) => Dialect::Sqlite,
             Self::Remote(remote) => remote.dialect(),
+        }
+    }
+
+    /// Runs each statement once (rows read and dropped) on every connection:
+    /// the start-up check that the tables and columns are there and readable.
+    pub fn probe(&self, statements: &[String]) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(pool, _) => pool.each(|conn| {
+                for sql in statements {
+                    conn.prepare(sql)?.query([])?.next()?;
+                }
+                Ok(())
+            }),
+            Self::Remote(remote) => remote.probe(statements),
         }
     }
 
     /// A free connection, or `None` when all stayed busy for the pool's wait.
     pub async fn checkout(&self) -> Option<Connection> {
         match self {
-            Self::Sqlite(pool) => pool.checkout().await.map(Connection::Sqlite),
+            Self::Sqlite(pool, timeout) => {
+                (pool.checkout().await).map(|connection| Connection::Sqlite(connection, *timeout))
+            }
             Self::Remote(remote) => remote.checkout().await.map(Connection::Remote),
         }
     }
@@ -151,7 +185,7 @@ impl Connection {
             estimate,
         } = plan;
         match self {
-            Self::Sqlite(conn) => db::read(conn, |tx| {
+            Self::Sqlite(conn, timeout) => db::read_within(conn, *timeout, |tx| {
                 let rows = db::select(tx, &select.0, select.1, |row| Row::read(row, &layout))?;
                 let totals = match count {
                     Some(count) => {

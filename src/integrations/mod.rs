@@ -1,9 +1,9 @@
 //! Web framework integrations: extract a validated [`ListQuery`] from a request,
 //! answer a bad query with HTTP 400 and the JSON:API error body.
 //!
-//! - [`axum`](self::axum) (feature `axum`): `ListQuery` implements
+//! - `axum` (feature `axum`): `ListQuery` implements
 //!   `FromRequestParts<S>` for any state `S: ListQueryContext`.
-//! - [`actix`](self::actix) (feature `actix`): `ListQuery` implements
+//! - `actix` (feature `actix`): `ListQuery` implements
 //!   `FromRequest`, configured per app, scope or resource with
 //!   `.app_data(ListQueryConfig::new(resource))`.
 //!
