@@ -353,9 +353,15 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     // read stops the server here, not with a 500 on every request.
     let probes = probes(schema, db.dialect());
     db.probe(&probes).map_err(|e| {
+        let remedy = match args.database_url {
+            None => "remove the file to have a new one seeded, or point --db elsewhere",
+            Some(_) => {
+                "drop its tables to have them seeded again, or point --database-url elsewhere"
+            }
+        };
         format!(
             "{name} cannot be served: {e}. It must hold the tables of examples/schema.toml \
-             (customers, orders, invoices); remove the file to have a new one seeded, or point --db elsewhere"
+             (customers, orders, invoices); {remedy}"
         )
     })?;
     // A database the server cannot write (read-only) is still served, as it
