@@ -744,3 +744,39 @@ fn a_hostile_value_is_bound_never_spliced(engine: Engine) {
         );
     });
 }
+
+/// SQLite only (the steering is SQLite's): a filter on a category (an enum
+/// or boolean) with a sort on another column reads the sort's index in order
+/// and stops after the page, instead of finding a quarter of the table by the
+/// category's index and sorting it; the count keeps the category's index.
+#[test]
+fn a_category_filter_reads_the_sort_index_on_sqlite() {
+    let resource = support::resource("invoices");
+    let raw = "filter[status]=paid,sent&filter[paid]=false&sort=-created_at&page=2";
+    let query = parse("invoices", raw, Role::Admin);
+    let sql = ListSql::new(&query, listquery::sql::Dialect::Sqlite);
+    let (select, values) = sql.build(&sql.select(&base("invoices")).unwrap());
+    assert!(select.contains(r#"(+"status") IN (?, ?)"#), "{select}");
+    let count = sql.count(&base("invoices")).unwrap();
+    let (count_text, count_values) = sql.build(count.statement());
+    assert!(!count_text.contains('+'), "{count_text}");
+    with_engine(Engine::Sqlite, |conn| {
+        for index in listquery::sql::index_advice(resource, listquery::sql::Dialect::Sqlite) {
+            support::db::execute(conn, &index.statement, &[]);
+        }
+        support::db::execute(conn, "ANALYZE", &[]);
+        let plan = support::db::plan_rows(conn, &format!("EXPLAIN QUERY PLAN {select}"), &values.0);
+        assert!(
+            plan.contains("invoices_created_at_desc_id_idx") && !plan.contains("TEMP B-TREE"),
+            "{plan}"
+        );
+        // The count's filters stay plain (its plan is the planner's choice).
+        let (total, _) = support::db::count_row(conn, &count_text, &count_values.0, 0);
+        assert_eq!(
+            u64::try_from(total).unwrap(),
+            expected(&query, &table("invoices")).total
+        );
+        let want = expected(&query, &table("invoices"));
+        assert_eq!(run(Engine::Sqlite, conn, &query, &base("invoices")), want);
+    });
+}

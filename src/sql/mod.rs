@@ -136,7 +136,7 @@ pub use indexes::{IndexAdvice, index_advice};
 
 use crate::cursor::{Cursor, nulls_after, read_direction};
 use crate::parse::SortDirection;
-use crate::schema::{Field, FieldId, FilterOp, JoinKind, PaginationMode, Resource};
+use crate::schema::{Field, FieldId, FieldType, FilterOp, JoinKind, PaginationMode, Resource};
 use crate::validate::{Filter, ListQuery, Value};
 
 /// The escape character of every `LIKE` pattern; it behaves the same on all
@@ -151,6 +151,8 @@ pub struct ListSql<'q> {
     /// The statement being built joins another table (SPEC §15): the
     /// resource's own columns are then written `table.column`.
     qualify: bool,
+    /// The statement is a SQLite list select: see [`ListSql::steered`].
+    steer: bool,
 }
 
 impl<'q> ListSql<'q> {
@@ -160,6 +162,7 @@ impl<'q> ListSql<'q> {
             query,
             dialect,
             qualify: false,
+            steer: false,
         }
     }
 
@@ -215,7 +218,10 @@ impl<'q> ListSql<'q> {
             .then(|| self.query.selected_fields());
         used.extend(selected.iter().flatten());
         let joins = self.joins_of(used);
-        let this = self.joining(&joins);
+        let this = Self {
+            steer: self.dialect == Dialect::Sqlite,
+            ..self.joining(&joins)
+        };
         if let Some(selected) = selected {
             select.clear_selects();
             for id in selected {
@@ -431,9 +437,35 @@ impl<'q> ListSql<'q> {
         }
     }
 
+    /// Whether the list select writes `filter`'s column as `+column`, which
+    /// keeps SQLite from using an index for it (SQLite only). For `eq`/`ne`
+    /// on an enum or boolean field while the sort leads with another column
+    /// of the table, SQLite's planner otherwise finds the rows by the
+    /// filter's index (a fair share of the table: a quarter for one of four
+    /// statuses) and sorts them all, where reading the sort's index in order
+    /// and checking the filter row by row stops after one page: on 400,000
+    /// invoices, `status IN (...)` sorted by `-created_at` takes 90 ms one
+    /// way and 0.03 ms the other (docs/performance.md). The count statement
+    /// keeps the filter's index, which serves it best.
+    fn steered(&self, filter: &Filter) -> bool {
+        let resource = self.query.resource();
+        let field = resource.field(filter.field);
+        self.steer
+            && matches!(filter.op, FilterOp::Eq | FilterOp::Ne)
+            && matches!(field.ty(), FieldType::Enum(_) | FieldType::Boolean)
+            && field.join().is_none()
+            && (self.query.sort().first()).is_some_and(|key| {
+                key.field != filter.field && resource.field(key.field).join().is_none()
+            })
+    }
+
     fn filter_condition(&self, filter: &Filter) -> Result<Condition, SqlError> {
         let field = self.query.resource().field(filter.field);
-        let column = self.column(field);
+        let column = if self.steered(filter) {
+            Expr::cust_with_expr("+?", self.column(field))
+        } else {
+            self.column(field)
+        };
         let malformed = || SqlError::MalformedFilter {
             field: field.name().to_owned(),
             op: filter.op.as_str(),
