@@ -34,6 +34,18 @@ if [[ -z "${LISTQUERY_MYSQL_URL:-}" ]]; then
     test_args+=(--skip ::mysql)
 fi
 [[ -d ../shared/fixtures ]] || fail_or_skip "../shared/fixtures is missing: the Laravel fixture tests will NOT run"
+# The OpenAPI document is checked by a real validator (Python's
+# openapi-spec-validator, from PyPI).
+if ! python3 -c 'import openapi_spec_validator' >/dev/null 2>&1; then
+    if is_ci || [[ $(id -u) -eq 0 ]]; then
+        log "installing openapi-spec-validator with pip"
+        python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator >/dev/null 2>&1 || true
+    fi
+fi
+if ! python3 -c 'import openapi_spec_validator' >/dev/null 2>&1; then
+    fail_or_skip "Python's openapi-spec-validator is missing: the OpenAPI validator test will NOT run (skipped: --skip openapi_validator)"
+    test_args+=(--skip openapi_validator)
+fi
 
 # The harness's arguments go after the caller's own `--`, if any.
 separator=(--)

@@ -297,6 +297,8 @@ pub use cursor::Cursor;
 pub mod error;
 pub mod integrations;
 mod limits;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod page;
 mod parse;
 pub mod schema;

@@ -142,7 +142,7 @@ fn sql_is_shown_for_each_dialect_with_typed_values() {
         ),
         (
             "sqlite",
-            r#"SELECT "id", "number", "status", "amount", "paid", "due_on", "created_at", "updated_at", "customer_id", "order_id" FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT ? OFFSET ?"#,
+            r#"SELECT "id", "number", "status", "amount", "paid", "due_on", "created_at", "updated_at", "customer_id", "order_id" FROM "invoices" WHERE "amount" >= ? AND (+"paid") = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!' ORDER BY "created_at" DESC, "id" ASC LIMIT ? OFFSET ?"#,
             r#"SELECT COUNT(*) AS "total", CAST(SUM(CAST(ROUND("amount" * 100) AS INTEGER)) AS TEXT) AS "total_amount" FROM "invoices" WHERE "amount" >= ? AND "paid" = ? AND "due_on" <= ? AND "created_at" >= ? AND LOWER("number") LIKE LOWER(?) ESCAPE '!'"#,
         ),
     ] {

@@ -1681,3 +1681,57 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits() {
         "still listening"
     );
 }
+
+#[test]
+fn the_openapi_document_is_served_without_a_token() {
+    let server = Server::start(10);
+    let doc = server.get("/openapi.json", None).ok("openapi.json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], BASE_URL);
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let names: Vec<&str> = doc["paths"]["/invoices"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "sort",
+        "filter[status]",
+        "filter[or]",
+        "page",
+        "limit",
+        "fields[invoices]",
+    ] {
+        assert_eq!(
+            names.contains(&name),
+            name != "filter[or]",
+            "{name}: {names:?}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Python's openapi-spec-validator: bash scripts/test.sh installs it and runs this"]
+fn openapi_validator_accepts_the_demo_document() {
+    let server = Server::start(10);
+    let (text, _) = server.get("/openapi.json", None).ok_text("openapi.json");
+    let file = server.dir.join("openapi.json");
+    std::fs::write(&file, text).unwrap();
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.readers import read_from_filename\nvalidate(read_from_filename(sys.argv[1])[0])",
+        ])
+        .arg(&file)
+        .output()
+        .expect("run python3");
+    assert!(
+        output.status.success(),
+        "the validator rejects the demo's document:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

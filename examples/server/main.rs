@@ -446,7 +446,12 @@ async fn run(args: Args) -> Result<(), String> {
     for table in Table::ALL {
         router = router.merge(route(&app, &schema, &base_url, table)?);
     }
+    let openapi = openapi_json(&schema, &base_url)?;
     let router = router
+        .route(
+            "/openapi.json",
+            get(move || async move { json(StatusCode::OK, openapi.clone()) }),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
 
@@ -481,6 +486,29 @@ async fn run(args: Args) -> Result<(), String> {
     };
     http::serve(listener, router, bounds).await;
     Ok(())
+}
+
+/// `GET /openapi.json`: the schema's OpenAPI 3.1 document (every parameter
+/// of each list endpoint, the error body), with this server's URL and its
+/// bearer tokens.
+fn openapi_json(schema: &Schema, base_url: &str) -> Result<String, String> {
+    use listquery::openapi::utoipa::openapi::security::{
+        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    use listquery::openapi::utoipa::openapi::server::Server;
+    let mut doc =
+        listquery::openapi::document(schema, "listquery demo API", env!("CARGO_PKG_VERSION"));
+    doc.servers = Some(vec![Server::new(base_url)]);
+    if let Some(components) = doc.components.as_mut() {
+        let bearer = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+    doc.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    doc.to_json()
+        .map_err(|e| format!("the OpenAPI document: {e}"))
 }
 
 /// Any other path: 404 with a JSON body.

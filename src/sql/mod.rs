@@ -63,9 +63,11 @@
 //!     "ORDER BY `amount` IS NULL ASC, `amount` DESC, `id` ASC LIMIT ? OFFSET ?",
 //! ));
 //!
+//! // On SQLite the enum filter is `+status` beside a sort on another column,
+//! // so that the planner reads the sort's index (see "Planner steering").
 //! let lite = ListSql::new(&query, Dialect::Sqlite);
 //! assert_eq!(lite.build(&lite.select(&base).unwrap()).0, concat!(
-//!     r#"SELECT * FROM "invoices" WHERE "customer_id" = ? AND "status" IN (?, ?) "#,
+//!     r#"SELECT * FROM "invoices" WHERE "customer_id" = ? AND (+"status") IN (?, ?) "#,
 //!     r#"AND LOWER("number") LIKE LOWER(?) ESCAPE '!' "#,
 //!     r#"ORDER BY "amount" DESC NULLS LAST, "id" ASC LIMIT ? OFFSET ?"#,
 //! ));
@@ -99,6 +101,19 @@
 //! - **Dates and datetimes on SQLite** are stored as text, `YYYY-MM-DD` and
 //!   `YYYY-MM-DD HH:MM:SS` (UTC), which is what rusqlite binds for chrono
 //!   values, so text comparison is chronological. Booleans are `0`/`1`.
+//!
+//! # Planner steering (SQLite)
+//!
+//! In the list statement on SQLite, an `eq`/`ne` filter on an enum or boolean
+//! field, beside a sort that leads with another column of the table, is
+//! written `+column`: SQLite then reads the sort's index in order and checks
+//! the filter row by row, stopping after the page, instead of finding a
+//! quarter of the table by the category's index and sorting it (on 400,000
+//! invoices, `filter[status]=paid,sent&sort=-created_at`: 90 ms to 0.03 ms
+//! for the select). The count statement is written plainly (the category's
+//! index serves it best). A category value so rare that a page needs most
+//! of the table is the case this makes slower (two filters that never match
+//! together: 40 to 135 ms on the same table).
 //!
 //! # Unpaginated lists
 //!
