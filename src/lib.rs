@@ -295,6 +295,7 @@ pub mod cursor;
 pub use canonical::{RFC3986_QUERY, encode_component};
 pub use cursor::Cursor;
 pub mod error;
+pub mod exec;
 pub mod integrations;
 mod limits;
 #[cfg(feature = "openapi")]

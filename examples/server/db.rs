@@ -1,6 +1,6 @@
 //! The embedded SQLite database: tables for the seed schema, the deterministic
-//! seed on first start, a small pool of read-only connections, and statements
-//! run with sea-query's values bound by type.
+//! seed on first start, read-only connections for the pool, and a statement
+//! timeout (requests run through `listquery::exec::rusqlite`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,8 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{Value as Sql, ValueRef};
-use rusqlite::{Connection, OpenFlags, Row, Transaction};
-use sea_query::{Value as Bound, Values};
+use rusqlite::{Connection, OpenFlags, Row};
 
 use crate::seed::{self, Cell};
 use crate::store::{Columns, DbError};
@@ -222,18 +221,18 @@ pub fn quick_check(conn: &Connection) -> Result<(), DbError> {
     }
 }
 
-/// Runs `f` in a read transaction that SQLite interrupts once `timeout` has
-/// passed (a progress handler, checked every few thousand instructions); an
-/// interrupted statement is [`DbError::Timeout`].
-pub fn read_within<T>(
+/// Runs `f` on `conn` with SQLite interrupting any statement once `timeout`
+/// has passed (a progress handler, checked every few thousand
+/// instructions); an interrupted statement is [`DbError::Timeout`].
+pub fn within<T>(
     conn: &mut Connection,
     timeout: Duration,
-    f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
+    f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
 ) -> Result<T, DbError> {
     let deadline = Instant::now() + timeout;
-    conn.progress_handler(4096, Some(move || Instant::now() >= deadline));
-    let result = read(conn, f);
-    conn.progress_handler(0, None::<fn() -> bool>);
+    conn.progress_handler(4096, Some(move || Instant::now() >= deadline))?;
+    let result = f(conn);
+    conn.progress_handler(0, None::<fn() -> bool>)?;
     result.map_err(|e| match e {
         DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
             if f.code == rusqlite::ErrorCode::OperationInterrupted =>
@@ -244,90 +243,8 @@ pub fn read_within<T>(
     })
 }
 
-/// Runs `f` inside a read transaction on `conn`, so that a page and its count
-/// see the same data. Blocks: call it from `spawn_blocking`.
-pub fn read<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Transaction<'_>) -> Result<T, DbError>,
-) -> Result<T, DbError> {
-    let tx = conn.transaction()?;
-    let result = f(&tx)?;
-    tx.finish()?;
-    Ok(result)
-}
-
-/// What `sea-query-rusqlite` binds: decimals as text (NUMERIC affinity makes
-/// them numbers), chrono values as rusqlite's text forms.
-pub fn bind(values: Values) -> Result<Vec<Sql>, DbError> {
-    values
-        .0
-        .into_iter()
-        .map(|v| {
-            Ok(match v {
-                Bound::Bool(Some(b)) => Sql::Integer(i64::from(b)),
-                Bound::Int(Some(i)) => Sql::Integer(i64::from(i)),
-                Bound::BigInt(Some(i)) => Sql::Integer(i),
-                Bound::Unsigned(Some(u)) => Sql::Integer(i64::from(u)),
-                Bound::BigUnsigned(Some(u)) => {
-                    Sql::Integer(i64::try_from(u).map_err(|_| DbError::Unbound(u.to_string()))?)
-                }
-                Bound::String(Some(s)) => Sql::Text(s),
-                Bound::Decimal(Some(d)) => Sql::Text(d.to_string()),
-                Bound::ChronoDate(Some(d)) => Sql::Text(d.format("%Y-%m-%d").to_string()),
-                Bound::ChronoDateTime(Some(t)) => {
-                    Sql::Text(t.format("%Y-%m-%d %H:%M:%S%.f").to_string())
-                }
-                Bound::Bool(None)
-                | Bound::Int(None)
-                | Bound::BigInt(None)
-                | Bound::Unsigned(None)
-                | Bound::BigUnsigned(None)
-                | Bound::String(None)
-                | Bound::Decimal(None)
-                | Bound::ChronoDate(None)
-                | Bound::ChronoDateTime(None) => Sql::Null,
-                other => return Err(DbError::Unbound(format!("{other:?}"))),
-            })
-        })
-        .collect()
-}
-
-/// Runs a select and maps its rows.
-pub fn select<T>(
-    tx: &Transaction<'_>,
-    sql: &str,
-    values: Values,
-    map: impl Fn(&dyn Columns) -> Result<T, DbError>,
-) -> Result<Vec<T>, DbError> {
-    let mut statement = tx.prepare_cached(sql)?;
-    let mut rows = statement.query(rusqlite::params_from_iter(bind(values)?))?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(map(&SqliteRow(row))?);
-    }
-    Ok(out)
-}
-
-/// Runs a count statement: `total` as an integer, then `extra` text columns.
-pub fn count(
-    tx: &Transaction<'_>,
-    sql: &str,
-    values: Values,
-    extra: usize,
-) -> Result<(i64, Vec<Option<String>>), DbError> {
-    let mut statement = tx.prepare_cached(sql)?;
-    Ok(
-        statement.query_row(rusqlite::params_from_iter(bind(values)?), |row| {
-            let total = row.get(0)?;
-            let texts = (1..=extra)
-                .map(|i| row.get::<_, Option<String>>(i))
-                .collect::<rusqlite::Result<_>>()?;
-            Ok((total, texts))
-        })?,
-    )
-}
-
-struct SqliteRow<'r, 's>(&'r Row<'s>);
+/// A row of a list select, read by column index.
+pub struct SqliteRow<'r, 's>(pub &'r Row<'s>);
 
 impl Columns for SqliteRow<'_, '_> {
     fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {

@@ -41,9 +41,8 @@ use axum::routing::get;
 use listquery::integrations::axum::ListQueryContext;
 use listquery::integrations::{INTERNAL_ERROR_BODY, JSON_CONTENT_TYPE};
 use listquery::page::{ListResponse, PageOptions};
-use listquery::sql::{Dialect, ListSql, SqlError};
+use listquery::sql::{Dialect, SqlError};
 use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
-use sea_query::SelectStatement;
 
 use crate::args::Args;
 use crate::records::{Layout, Table};
@@ -211,29 +210,6 @@ impl FromRequestParts<Endpoint> for Caller {
     }
 }
 
-/// The statements of one request, rendered for the database's dialect: the
-/// select, and the count (or estimate) statement when the envelope needs a
-/// total or metadata. sea-query's statements are not `Send`; their text and
-/// values are.
-fn plan(query: &ListQuery, base: &SelectStatement, app: &App) -> Result<Plan, Failure> {
-    let sql = ListSql::new(query, app.db.dialect());
-    let select = sql.select(base).map_err(|e| sql_failure("select", &e))?;
-    let select = sql.build(&select);
-    let estimate = sql
-        .estimate(base)
-        .map_err(|e| sql_failure("estimate", &e))?;
-    let count = match query.needs_totals() {
-        false => None,
-        true => Some(sql.count(base).map_err(|e| sql_failure("count", &e))?),
-    };
-    Ok(Plan {
-        select,
-        layout: Layout::of(query),
-        count,
-        estimate,
-    })
-}
-
 /// One list request: the caller and the validated query were extracted (401 and
 /// 400 happen there); here the SQL runs and the answer is built.
 async fn list(
@@ -249,8 +225,11 @@ async fn list(
 /// [`list`] within its time limit.
 async fn answer(endpoint: Endpoint, caller: Caller, query: ListQuery) -> Result<Response, Failure> {
     let table = endpoint.table.name();
-    let base = endpoint.table.base_select(caller.agent_id);
-    let plan = plan(&query, &base, &endpoint.app)?;
+    let plan = Plan {
+        query: query.clone(),
+        base: endpoint.table.base_select(caller.agent_id),
+        layout: Layout::of(&query),
+    };
     // A free connection first, waiting without a thread; only then a
     // blocking thread, so threads never outnumber connections.
     let mut conn = endpoint.app.db.checkout().await.ok_or(Failure::Busy)?;
@@ -259,6 +238,7 @@ async fn answer(endpoint: Endpoint, caller: Caller, query: ListQuery) -> Result<
         .map_err(|e| internal(table, &e))?
         .map_err(|e| match e {
             DbError::Timeout => Failure::Timeout,
+            DbError::Sql(e) => sql_failure(table, &e),
             e => internal(table, &e),
         })?;
     let answer = ListResponse::new(&query, fetched.rows, fetched.totals, &endpoint.page).map_err(

@@ -239,6 +239,13 @@ impl Remote {
 }
 
 impl RemoteConnection {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Self::Postgres(_) => Dialect::Postgres,
+            Self::Mysql(_) => Dialect::Mysql,
+        }
+    }
+
     /// A request's statements in one read-only transaction (a snapshot).
     pub fn read(
         &mut self,

@@ -9,9 +9,11 @@ use deadpool::unmanaged::Object;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
+use listquery::ListQuery;
+use listquery::exec::rusqlite::ExecError;
 use listquery::page::PageTotals;
-use listquery::sql::{CountQuery, Dialect, EstimateQuery};
-use sea_query::Values;
+use listquery::sql::{CountQuery, Dialect, EstimateQuery, ListSql};
+use sea_query::SelectStatement;
 
 use crate::records::{Layout, Row};
 use crate::{db, remote};
@@ -34,9 +36,10 @@ pub enum DbError {
     /// A column did not hold what the record expects.
     #[error("column: {0}")]
     Column(String),
-    /// The count or estimate statement's result could not be read.
-    #[error("count: {0}")]
-    Count(#[from] listquery::SqlError),
+    /// A statement could not be built (too many bound values: the
+    /// client's), or the count or estimate statement's result could not be read.
+    #[error("sql: {0}")]
+    Sql(#[from] listquery::SqlError),
     /// The database file could not be put in place.
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
@@ -110,24 +113,16 @@ impl<T> Pool<T> {
     }
 }
 
-/// The statements of one request, rendered for the database's dialect.
+/// One request: its query, the endpoint's scoped base statement, and how
+/// to read its rows.
 pub struct Plan {
-    pub select: (String, Values),
-    /// How to read the select's rows.
+    pub query: ListQuery,
+    pub base: SelectStatement,
     pub layout: Layout,
-    /// The count statement and its decoder, when the envelope needs a total
-    /// or metadata.
-    pub count: Option<CountQuery>,
-    /// The estimate statement, for an offset page of a resource with
-    /// `count = "estimated"` on PostgreSQL and MySQL.
-    pub estimate: Option<EstimateQuery>,
 }
 
 /// What a request read.
-pub struct Fetched {
-    pub rows: Vec<Row>,
-    pub totals: Option<PageTotals>,
-}
+pub type Fetched = listquery::exec::Fetched<Row>;
 
 /// The demo's database.
 pub enum Database {
@@ -179,25 +174,40 @@ impl Connection {
     /// Runs a request's statements in one read-only transaction. Blocks.
     pub fn read(&mut self, plan: Plan) -> Result<Fetched, DbError> {
         let Plan {
-            select,
+            query,
+            base,
             layout,
-            count,
-            estimate,
         } = plan;
         match self {
-            Self::Sqlite(conn, timeout) => db::read_within(conn, *timeout, |tx| {
-                let rows = db::select(tx, &select.0, select.1, |row| Row::read(row, &layout))?;
-                let totals = match count {
-                    Some(count) => {
-                        let (text, values) = count.build();
-                        let (total, texts) = db::count(tx, &text, values, count.columns().len())?;
-                        Some(PageTotals::from(count.decode(total, &texts)?))
-                    }
-                    None => None,
+            // listquery's rusqlite helper: the page and its count in one
+            // transaction, values bound by sea-query-rusqlite.
+            Self::Sqlite(conn, timeout) => db::within(conn, *timeout, |conn| {
+                let read = |row: &rusqlite::Row<'_>| {
+                    Row::read(&db::SqliteRow(row), &layout).map_err(|e| match e {
+                        DbError::Sqlite(e) => e,
+                        e => rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Null,
+                            Box::new(e),
+                        ),
+                    })
                 };
-                Ok(Fetched { rows, totals })
+                listquery::exec::rusqlite::fetch(conn, &query, &base, read).map_err(|e| match e {
+                    ExecError::Sql(e) => DbError::Sql(e),
+                    ExecError::Sqlite(e) => DbError::Sqlite(e),
+                    other => DbError::Column(other.to_string()),
+                })
             }),
-            Self::Remote(conn) => conn.read(select, &layout, count, estimate),
+            Self::Remote(conn) => {
+                let sql = ListSql::new(&query, conn.dialect());
+                let select = sql.build(&sql.select(&base)?);
+                let estimate = sql.estimate(&base)?;
+                let count = match query.needs_totals() {
+                    true => Some(sql.count(&base)?),
+                    false => None,
+                };
+                conn.read(select, &layout, count, estimate)
+            }
         }
     }
 }
