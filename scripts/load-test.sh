@@ -32,13 +32,13 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 cd "$(dirname "$0")/.."
-cargo build --release --example server >&2
+cargo build --release -p listquery-demo >&2
 WORK=$(mktemp -d /tmp/listquery-load.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 # 512 client connections and the server's own: more descriptors than the default 1024.
 ulimit -n 8192 2>/dev/null || true
-target/release/examples/server --addr "127.0.0.1:$PORT" --db "$WORK/demo.sqlite3" --rows "$ROWS" \
+target/release/listquery-demo --addr "127.0.0.1:$PORT" --db "$WORK/demo.sqlite3" --rows "$ROWS" \
     >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -17,8 +17,8 @@ LOG_NAME=scale.sh
 # shellcheck source=scripts/servers.sh
 source scripts/servers.sh
 
-cargo build --release --example server >&2
-SERVER=target/release/examples/server
+cargo build --release -p listquery-demo >&2
+SERVER=target/release/listquery-demo
 [[ $(id -u) -eq 0 ]] && install_packages
 
 # The median time of `curl URL` in ms, after 2 warm-ups; fails on a non-200.

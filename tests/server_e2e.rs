@@ -1,4 +1,4 @@
-//! End to end: the demo server (`examples/server`) as a real process on a free
+//! End to end: the demo server (`demo/`, `listquery-demo`) as a real process on a free
 //! loopback port with its own SQLite file, real HTTP requests over a socket,
 //! and the answers checked against the database file itself.
 //!
@@ -40,32 +40,21 @@ fn server_binary() -> &'static Path {
     BINARY.get_or_init(|| {
         let exe = std::env::current_exe().unwrap();
         let profile_dir = exe.parent().unwrap().parent().unwrap();
-        let mut features = vec!["axum"];
-        if cfg!(feature = "cli") {
-            features.push("cli");
-        }
-        if cfg!(feature = "actix") {
-            features.push("actix");
-        }
         let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        build
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "build",
-                "--quiet",
-                "--example",
-                "server",
-                "--no-default-features",
-            ])
-            .args(["--features", &features.join(",")]);
+        build.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+            "build",
+            "--quiet",
+            "-p",
+            "listquery-demo",
+            "--bin",
+            "listquery-demo",
+        ]);
         if profile_dir.file_name().is_some_and(|n| n == "release") {
             build.arg("--release");
         }
-        let status = build.status().expect("run cargo build --example server");
-        assert!(status.success(), "cargo build --example server failed");
-        let binary = profile_dir
-            .join("examples")
-            .join(format!("server{}", std::env::consts::EXE_SUFFIX));
+        let status = build.status().expect("run cargo build -p listquery-demo");
+        assert!(status.success(), "cargo build -p listquery-demo failed");
+        let binary = profile_dir.join(format!("listquery-demo{}", std::env::consts::EXE_SUFFIX));
         assert!(binary.is_file(), "no server binary at {}", binary.display());
         binary
     })

@@ -3,10 +3,14 @@
 //! or over PostgreSQL or MySQL/MariaDB (`--database-url`), seeded the same way.
 //!
 //! ```text
-//! cargo run --release --example server -- [--addr 127.0.0.1:8080] [--db listquery-demo.sqlite3]
+//! cargo run --release -p listquery-demo -- [--addr 127.0.0.1:8080] [--db listquery-demo.sqlite3]
 //!     [--database-url postgres://USER@HOST/DB | mysql://USER:PASS@HOST/DB]
-//!     [--base-url http://127.0.0.1:8080] [--rows 1000]
+//!     [--base-url http://127.0.0.1:8080] [--rows 1000]  (--help for the rest)
 //! ```
+//!
+//! Its own crate in the workspace, so that its first build compiles only what
+//! it uses (not the library's test and bench dependencies); `cargo run
+//! --release --example server` runs the same server through `examples/server.rs`.
 //!
 //! Every request does the real work: the bearer token picks the caller (an
 //! agent sees only their own customers, and unpaginated lists by default), the
@@ -393,7 +397,7 @@ fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
 }
 
 fn schema_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/schema.toml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/schema.toml")
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -509,7 +513,8 @@ async fn method_not_allowed() -> Response {
     response
 }
 
-fn main() -> ExitCode {
+/// Parses the command line and runs the server until Ctrl-C or SIGTERM.
+pub fn main() -> ExitCode {
     let args = <Args as clap::Parser>::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
