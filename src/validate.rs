@@ -790,6 +790,9 @@ impl<T> Sent<T> {
     }
 }
 
+/// The most `field_not_allowed` errors one `fields` parameter gives.
+const MAX_FIELD_ERRORS: usize = 5;
+
 struct Validator<'r, 'q> {
     resource: &'r Arc<Resource>,
     options: RequestOptions,
@@ -921,16 +924,23 @@ impl<'r, 'q> Validator<'r, 'q> {
     fn fields(&mut self, parameter: &str, value: &str) {
         let resource = self.resource;
         let mut fields = Vec::new();
+        let mut wrong: Vec<&str> = Vec::new();
         let entries = value.split(',').filter(|_| !value.is_empty());
         for entry in entries {
             match resource.field_id(entry) {
                 Some(id) if resource.field(id).selectable() => fields.push(id),
-                _ => self.fail(ValidationError::FieldNotAllowed {
-                    parameter: parameter.to_owned(),
-                    field: entry.to_owned(),
-                    allowed: resource.selectable_fields(),
-                }),
+                // Each wrong entry once, and a few at most: a long list of
+                // them would make a long answer of the same message.
+                _ if wrong.contains(&entry) || wrong.len() == MAX_FIELD_ERRORS => {}
+                _ => wrong.push(entry),
             }
+        }
+        for entry in wrong {
+            self.fail(ValidationError::FieldNotAllowed {
+                parameter: parameter.to_owned(),
+                field: entry.to_owned(),
+                allowed: resource.selectable_fields(),
+            });
         }
         fields.sort_unstable();
         fields.dedup();

@@ -519,6 +519,12 @@ const CASES: &[Case] = &[
     ),
     // Joins (SPEC §15).
     case(
+        "[resources.orders]\ntable = \"orders\"\njoins.customer = { table = \"customers\", on = { local = \"customer_id\", foreign = \"id\" } }\nfields.id = { type = \"integer\" }\nfields.state = { type = \"string\", column = \"status\" }\nfields.status = { type = \"string\", column = \"customer.status\" }",
+        "orders",
+        Some("status"),
+        "is read as 'status' in rows, as the field 'state' is",
+    ),
+    case(
         "[resources.orders]\ntable = \"orders\"\nfields.id = { type = \"integer\" }\nfields.customer_name = { type = \"string\", column = \"customer.name\" }",
         "orders",
         Some("customer_name"),

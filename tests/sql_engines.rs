@@ -770,6 +770,15 @@ fn a_category_filter_reads_the_sort_index_on_sqlite() {
             plan.contains("invoices_created_at_desc_id_idx") && !plan.contains("TEMP B-TREE"),
             "{plan}"
         );
+        // An inner join the list makes for its sort is in the count too, so
+        // both drop the rows without a related row.
+        let orders = parse("orders", "sort=customer_name", Role::Admin);
+        let sql = ListSql::new(&orders, listquery::sql::Dialect::Sqlite);
+        let (count, _) = sql.build(sql.count(&base("orders")).unwrap().statement());
+        assert!(
+            count.contains(r#"INNER JOIN "customers" AS "customer""#),
+            "{count}"
+        );
         // The count's filters stay plain (its plan is the planner's choice).
         let (total, _) = support::db::count_row(conn, &count_text, &count_values.0, 0);
         assert_eq!(

@@ -69,11 +69,12 @@ impl Args {
         )
     }
 
-    /// The start of page URLs, without a trailing slash.
-    pub fn base_url(&self) -> String {
+    /// The start of page URLs, without a trailing slash: `--base-url`, or
+    /// `http://` and the address the server bound.
+    pub fn base_url(&self, bound: SocketAddr) -> String {
         self.base_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}", self.addr))
+            .unwrap_or_else(|| format!("http://{bound}"))
     }
 }
 

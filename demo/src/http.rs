@@ -25,6 +25,9 @@ pub struct Bounds {
     pub shutdown_timeout: Duration,
 }
 
+/// Connections over the limit answered 503 at the same time.
+const TURN_AWAY_AT_ONCE: usize = 64;
+
 /// The body of a 503 for a connection over the limit.
 const TOO_MANY_CONNECTIONS: &str = r#"{"errors":[{"status":"503","code":"busy","title":"Busy","detail":"the server has too many open connections; try again in a second"}]}"#;
 
@@ -36,6 +39,9 @@ pub async fn serve(listener: TcpListener, router: Router, bounds: Bounds) {
         .timer(TokioTimer::new())
         .header_read_timeout(bounds.header_timeout);
     let slots = Arc::new(Semaphore::new(bounds.max_connections as usize));
+    // Connections being turned away are bounded too: past these, a
+    // connection over the limit is closed at once.
+    let refusals = Arc::new(Semaphore::new(TURN_AWAY_AT_ONCE));
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop_signal());
     loop {
@@ -52,7 +58,12 @@ pub async fn serve(listener: TcpListener, router: Router, bounds: Bounds) {
             () = &mut stop => break,
         };
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            tokio::spawn(turn_away(stream));
+            if let Ok(refusal) = Arc::clone(&refusals).try_acquire_owned() {
+                tokio::spawn(async move {
+                    turn_away(stream).await;
+                    drop(refusal);
+                });
+            }
             continue;
         };
         let service = TowerToHyperService::new(router.clone());
@@ -79,7 +90,10 @@ pub async fn serve(listener: TcpListener, router: Router, bounds: Bounds) {
 /// Ctrl-C, or SIGTERM (what `kill` and container runtimes send).
 async fn stop_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        // A handler that cannot be installed is no request to stop.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let term = async {

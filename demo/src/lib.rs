@@ -363,6 +363,15 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     })
 }
 
+/// `table` or `schema.table`, each part quoted.
+fn table_ref(table: &str) -> sea_query::TableRef {
+    use sea_query::{Alias, IntoTableRef};
+    match table.split_once('.') {
+        Some((schema, table)) => (Alias::new(schema), Alias::new(table)).into_table_ref(),
+        None => Alias::new(table).into_table_ref(),
+    }
+}
+
 /// One `SELECT ... LIMIT 1` per table the schema reads: each resource's own
 /// columns (and its joins' local columns), and each join's columns.
 fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
@@ -378,7 +387,7 @@ fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
         own.dedup();
         let select = Query::select()
             .columns(own.into_iter().map(Alias::new))
-            .from(Alias::new(resource.table()))
+            .from(table_ref(resource.table()))
             .to_owned();
         statements.push(format!("{} LIMIT 1", dialect.build(&select).0));
         for (index, join) in resource.joins().iter().enumerate() {
@@ -388,7 +397,7 @@ fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
                 .chain([join.foreign()]);
             let select = Query::select()
                 .columns(columns.map(Alias::new))
-                .from(Alias::new(join.table()))
+                .from(table_ref(join.table()))
                 .to_owned();
             statements.push(format!("{} LIMIT 1", dialect.build(&select).0));
         }
@@ -402,12 +411,13 @@ fn schema_path() -> PathBuf {
 
 async fn run(args: Args) -> Result<(), String> {
     let schema = Schema::from_path(schema_path()).map_err(|e| e.to_string())?;
-    let base_url = args.base_url();
     // The port first: a taken one is an error before any seeding.
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("--addr {}: {e}", args.addr))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    // The bound address, so that `--addr 127.0.0.1:0` links to its real port.
+    let base_url = args.base_url(local);
 
     // The drivers block: open, check, seed and index off the async threads.
     let setup = {

@@ -323,6 +323,24 @@ impl ResourceBuilder {
         checker.params(&self.params)?;
         checker.limits(&self.limits)?;
         checker.pagination(&self.pagination)?;
+        // Two fields under one name in the rows of the library's select list
+        // (a column `status` and a joined field named `status`) would clash.
+        for (i, field) in fields.iter().enumerate() {
+            if let Some(other) = fields
+                .iter()
+                .take(i)
+                .find(|f| f.row_name() == field.row_name())
+            {
+                return Err(checker.field_error(
+                    &field.name,
+                    format!(
+                        "is read as '{}' in rows, as the field '{}' is; give one of them another name",
+                        field.row_name(),
+                        other.name
+                    ),
+                ));
+            }
+        }
         let mut fields = fields;
         if let Some(pk) = fields.get_mut(primary_key.index()) {
             if pk.join.is_some() {

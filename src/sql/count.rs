@@ -125,7 +125,8 @@ impl ListSql<'_> {
     /// assert_eq!(serde_json::to_string(&result.aggregates[0].1).unwrap(), r#""12.30""#);
     /// ```
     pub fn count(&self, base: &SelectStatement) -> Result<CountQuery, SqlError> {
-        // Joins only for what counts: the filters, and the aggregates asked for.
+        // Joins only for what counts: the filters, the aggregates asked for,
+        // and the inner joins the list makes.
         let aggregated = (self.query.metadata())
             .then(|| {
                 self.query
@@ -136,13 +137,7 @@ impl ListSql<'_> {
             })
             .into_iter()
             .flatten();
-        let joins = self.joins_of(
-            self.query
-                .filters()
-                .iter()
-                .map(|f| f.field)
-                .chain(aggregated),
-        );
+        let joins = self.counting_joins(base, aggregated);
         self.joining(&joins).count_joined(base, &joins)
     }
 

@@ -164,7 +164,7 @@ impl ListSql<'_> {
         }
         let mut statement = unordered(base);
         statement.expr(Expr::cust("1"));
-        let joins = self.joins_of(query.filters().iter().map(|f| f.field));
+        let joins = self.counting_joins(base, []);
         super::add_joins(resource, &joins, &mut statement);
         self.joining(&joins).apply_filters(&mut statement)?;
         let (text, values) = self.build(&statement);

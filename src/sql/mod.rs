@@ -227,13 +227,8 @@ impl<'q> ListSql<'q> {
     /// unusable.
     pub fn apply(&self, select: &mut SelectStatement) -> Result<(), SqlError> {
         let resource = self.query.resource();
-        let mut used: Vec<FieldId> = (self.query.filters().iter().map(|f| f.field))
-            .chain(self.query.sort().iter().map(|k| k.field))
-            .collect();
-        let selected = (self.query.fields().is_some() || has_no_columns(select))
-            .then(|| self.query.selected_fields());
-        used.extend(selected.iter().flatten());
-        let joins = self.joins_of(used);
+        let selected = self.written_select_list(select);
+        let joins = self.joins_of(self.list_fields(selected.as_deref()));
         let this = Self {
             steer: self.dialect == Dialect::Sqlite,
             ..self.joining(&joins)
@@ -328,6 +323,49 @@ impl<'q> ListSql<'q> {
             };
             select.order_by_expr_with_nulls(column, order, nulls);
         }
+    }
+
+    /// The select list the library writes on `base` (SPEC §16): when the
+    /// client sent `fields`, or `base` has none of its own.
+    fn written_select_list(&self, base: &SelectStatement) -> Option<Vec<FieldId>> {
+        (self.query.fields().is_some() || has_no_columns(base))
+            .then(|| self.query.selected_fields())
+    }
+
+    /// The fields the list statement uses: its filters, its sort, and the
+    /// select list the library writes.
+    fn list_fields(&self, selected: Option<&[FieldId]>) -> Vec<FieldId> {
+        (self.query.filters().iter().map(|f| f.field))
+            .chain(self.query.sort().iter().map(|k| k.field))
+            .chain(selected.into_iter().flatten().copied())
+            .collect()
+    }
+
+    /// The joins a count or estimate over `base` makes: those of its
+    /// filters and `also`, and every inner join the list statement makes
+    /// (an inner join drops rows without a related row, so the count must
+    /// drop them too).
+    fn counting_joins(
+        &self,
+        base: &SelectStatement,
+        also: impl IntoIterator<Item = FieldId>,
+    ) -> Vec<usize> {
+        let resource = self.query.resource();
+        let selected = self.written_select_list(base);
+        let inner = (self
+            .joins_of(self.list_fields(selected.as_deref()))
+            .into_iter())
+        .filter(|&j| {
+            resource
+                .joins()
+                .get(j)
+                .is_some_and(|j| j.kind() == JoinKind::Inner)
+        });
+        let mut joins = self.joins_of(self.query.filters().iter().map(|f| f.field).chain(also));
+        joins.extend(inner);
+        joins.sort_unstable();
+        joins.dedup();
+        joins
     }
 
     /// The declared joins the `fields` are on, each once, ascending.
@@ -466,9 +504,16 @@ impl<'q> ListSql<'q> {
     fn steered(&self, filter: &Filter) -> bool {
         let resource = self.query.resource();
         let field = resource.field(filter.field);
+        // `+column` has no affinity: an enum whose values read as numbers may
+        // be stored as numbers, and `+column = '2'` would then match nothing.
+        let text_values = match field.ty() {
+            FieldType::Enum(values) => values.iter().all(|v| v.trim().parse::<f64>().is_err()),
+            FieldType::Boolean => true,
+            _ => false,
+        };
         self.steer
+            && text_values
             && matches!(filter.op, FilterOp::Eq | FilterOp::Ne)
-            && matches!(field.ty(), FieldType::Enum(_) | FieldType::Boolean)
             && field.join().is_none()
             && (self.query.sort().first()).is_some_and(|key| {
                 key.field != filter.field && resource.field(key.field).join().is_none()

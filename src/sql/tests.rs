@@ -229,3 +229,34 @@ fn avg_and_empty_sums_decode_the_same_on_every_engine() {
         );
     }
 }
+
+/// SQLite steering (`+column`) leaves out enums whose values read as numbers:
+/// such a column may store numbers, which `+column = '2'` would not match.
+#[test]
+fn enums_of_numbers_are_not_steered() {
+    let build = |values: &[&str]| {
+        Resource::builder("tickets", "tickets")
+            .field("id", FieldType::Integer, |f| f.sortable())
+            .field(
+                "priority",
+                FieldType::Enum(values.iter().map(|v| (*v).to_owned()).collect()),
+                |f| f.filter(&[FilterOp::Eq]),
+            )
+            .field("opened_at", FieldType::DateTime, |f| f.sortable())
+            .default_sort("-opened_at")
+            .build()
+            .unwrap()
+    };
+    for (values, steered) in [(&["1", "2"][..], false), (&["low", "high"][..], true)] {
+        let raw = format!("filter[priority]={}", values[0]);
+        let q = ListQuery::parse(&raw, build(values), crate::RequestOptions::default()).unwrap();
+        let sql = ListSql::new(&q, Dialect::Sqlite);
+        let base = BaseStatement::for_resource(q.resource(), Dialect::Sqlite);
+        let (text, _) = sql.build(&sql.select(base.statement()).unwrap());
+        assert_eq!(
+            text.contains(r#"(+"priority")"#),
+            steered,
+            "{values:?}: {text}"
+        );
+    }
+}
