@@ -325,18 +325,15 @@ impl ResourceBuilder {
         checker.pagination(&self.pagination)?;
         // Two fields under one name in the rows of the library's select list
         // (a column `status` and a joined field named `status`) would clash.
-        for (i, field) in fields.iter().enumerate() {
-            if let Some(other) = fields
-                .iter()
-                .take(i)
-                .find(|f| f.row_name() == field.row_name())
-            {
+        let mut row_names: std::collections::HashMap<&str, &str> =
+            std::collections::HashMap::with_capacity(fields.len());
+        for field in &fields {
+            if let Some(other) = row_names.insert(field.row_name(), &field.name) {
                 return Err(checker.field_error(
                     &field.name,
                     format!(
-                        "is read as '{}' in rows, as the field '{}' is; give one of them another name",
-                        field.row_name(),
-                        other.name
+                        "is read as '{}' in rows, as the field '{other}' is; give one of them another name",
+                        field.row_name()
                     ),
                 ));
             }
