@@ -194,7 +194,7 @@ impl Connection {
                 };
                 listquery::exec::rusqlite::fetch(conn, &query, &base, read).map_err(|e| match e {
                     ExecError::Sql(e) => DbError::Sql(e),
-                    ExecError::Sqlite(e) => DbError::Sqlite(e),
+                    ExecError::Database(e) => DbError::Sqlite(e),
                     other => DbError::Column(other.to_string()),
                 })
             }),

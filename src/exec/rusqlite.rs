@@ -45,39 +45,17 @@ use sea_query_rusqlite::RusqliteValue;
 use serde::Serialize;
 
 use super::Fetched;
-use crate::error::ErrorDocument;
-use crate::page::{ListResponse, PageError, PageOptions, PageTotals};
-use crate::sql::{Dialect, ListSql, SqlError};
+use crate::page::{ListResponse, PageOptions, PageTotals};
+use crate::sql::{Dialect, ListSql};
 use crate::validate::ListQuery;
 
-/// Why a request could not be answered.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExecError {
-    /// The statements could not be built (too many bound values: the
-    /// client's; see [`ExecError::to_json_api`]).
-    #[error(transparent)]
-    Sql(#[from] SqlError),
-    /// SQLite failed, or your row mapping did.
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The envelope could not be made (an unpaginated list over its cap:
-    /// the client's; see [`ExecError::to_json_api`]).
-    #[error(transparent)]
-    Page(#[from] PageError),
-}
+/// Why a request could not be answered: [`ExecError::Database`] holds
+/// SQLite's error, or your row mapping's.
+pub type ExecError = super::ExecError<rusqlite::Error>;
 
-impl ExecError {
-    /// The JSON:API body of a 400 when the client is to blame (too many
-    /// bound values, too many rows for an unpaginated list); `None` for the
-    /// server's errors, which you log and answer with a 500 that carries no
-    /// database text.
-    pub fn to_json_api(&self) -> Option<ErrorDocument> {
-        match self {
-            Self::Sql(e) => e.to_json_api(),
-            Self::Page(e) => e.to_json_api(),
-            Self::Sqlite(_) => None,
-        }
+impl From<rusqlite::Error> for ExecError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Database(e)
     }
 }
 
@@ -90,7 +68,7 @@ impl ExecError {
 /// # Errors
 ///
 /// [`ExecError`]: the statements could not be built, or SQLite or `map`
-/// failed.
+/// failed ([`ExecError::Database`](super::ExecError::Database)).
 pub fn fetch<T>(
     conn: &mut Connection,
     query: &ListQuery,
@@ -128,7 +106,7 @@ pub fn fetch<T>(
 ///
 /// # Errors
 ///
-/// As [`fetch`]; and [`ExecError::Page`] for an unpaginated list over its cap
+/// As [`fetch`]; and [`ExecError::Page`](super::ExecError::Page) for an unpaginated list over its cap
 /// (`too_many_rows`, the client's).
 pub fn list<T: Serialize>(
     conn: &mut Connection,

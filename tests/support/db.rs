@@ -149,6 +149,20 @@ fn connect(engine: Engine) -> Conn {
     conn
 }
 
+/// The server's URL for `engine` (`None` for SQLite), after
+/// [`with_engine`] loaded the fixture into [`namespace`] there.
+pub fn server_url(engine: Engine) -> Option<String> {
+    with_engine(engine, |_| ());
+    engine.env().and_then(|var| std::env::var(var).ok())
+}
+
+/// A SQLite file at `path` with the fixture loaded, for drivers other than
+/// rusqlite (it must not exist yet).
+pub fn sqlite_file(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).expect("a new SQLite file");
+    load(Engine::Sqlite, &mut Conn::Sqlite(conn));
+}
+
 fn sql_type(engine: Engine, ty: ColType) -> &'static str {
     match (engine, ty) {
         (Engine::Sqlite, ColType::Int | ColType::Bool) => "INTEGER",
@@ -166,7 +180,8 @@ fn sql_type(engine: Engine, ty: ColType) -> &'static str {
 }
 
 /// A per-process schema/database, so concurrent test binaries do not collide.
-fn namespace() -> String {
+/// The fixture is loaded there (PostgreSQL's schema, MySQL's database).
+pub fn namespace() -> String {
     format!("lq_test_{}", std::process::id())
 }
 

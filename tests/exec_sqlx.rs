@@ -1,0 +1,357 @@
+//! `listquery::exec::sqlx` on the fixture data, on each engine through a
+//! real sqlx pool: the rows, totals and aggregates equal the oracle's,
+//! whether handed a pool, a pooled connection or the caller's transaction;
+//! `list_as` answers each mode's envelope from a `FromRow` type; estimated
+//! counts come from the planner on PostgreSQL and MySQL; a client's fault
+//! is a 400 body and a server's is not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use std::str::FromStr;
+
+use listquery::exec::sqlx::{Engine as SqlxEngine, fetch, list, list_as};
+use listquery::page::PageOptions;
+use listquery::{ErrorCode, ListQuery, RequestOptions, Role};
+use sea_query::{Alias, Expr, ExprTrait, Query};
+use sqlx::{Acquire, Connection, Row};
+use support::db::{Engine, namespace, on_each_engine, server_url, sqlite_file};
+use support::fixture::tables;
+use support::oracle::expected;
+
+fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
+    ListQuery::parse(
+        raw,
+        support::resource(resource),
+        RequestOptions::for_role(role),
+    )
+    .unwrap_or_else(|e| panic!("{raw}: {e}"))
+}
+
+fn table(name: &str) -> support::fixture::Table {
+    tables().into_iter().find(|t| t.name == name).unwrap()
+}
+
+/// Runs `check` on a sqlx pool of `engine` holding the fixture.
+fn on_pool(engine: Engine, check: impl AsyncCheck) {
+    // The fixture is loaded by the blocking drivers, outside the runtime.
+    let url = server_url(engine);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        match engine {
+            Engine::Postgres => {
+                let url = url.unwrap();
+                let options = sqlx::postgres::PgConnectOptions::from_str(&url)
+                    .unwrap()
+                    .options([("search_path", namespace())]);
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .expect("PostgreSQL through sqlx");
+                check.postgres(&pool).await;
+            }
+            Engine::Mysql => {
+                let url = url.unwrap();
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
+                    .unwrap()
+                    .database(&namespace());
+                let pool = sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .expect("MySQL through sqlx");
+                check.mysql(&pool).await;
+            }
+            Engine::Sqlite => {
+                let path = std::env::temp_dir().join(format!(
+                    "listquery-exec-sqlx-{}-{:?}.sqlite3",
+                    std::process::id(),
+                    std::thread::current().id()
+                ));
+                let _ = std::fs::remove_file(&path);
+                sqlite_file(&path);
+                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .expect("SQLite through sqlx");
+                check.sqlite(&pool).await;
+                pool.close().await;
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    });
+}
+
+/// A check written once, generic over the engine, run on each pool type.
+trait AsyncCheck {
+    async fn run<DB>(&self, pool: &sqlx::Pool<DB>, engine: Engine)
+    where
+        DB: SqlxEngine,
+        for<'r> Invoice: sqlx::FromRow<'r, DB::Row>,
+        i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+        for<'a> &'a str: sqlx::ColumnIndex<DB::Row>;
+
+    async fn postgres(&self, pool: &sqlx::PgPool) {
+        self.run(pool, Engine::Postgres).await
+    }
+    async fn mysql(&self, pool: &sqlx::MySqlPool) {
+        self.run(pool, Engine::Mysql).await
+    }
+    async fn sqlite(&self, pool: &sqlx::SqlitePool) {
+        self.run(pool, Engine::Sqlite).await
+    }
+}
+
+#[derive(Debug, serde::Serialize, sqlx::FromRow)]
+struct Invoice {
+    id: i64,
+    number: String,
+    status: String,
+}
+
+on_each_engine!(
+    fetch_returns_the_oracles_rows_and_totals,
+    list_as_answers_each_mode,
+    estimated_counts_come_from_the_plan,
+    client_faults_are_400s
+);
+
+const CASES: [(&str, &str); 5] = [
+    (
+        "invoices",
+        "filter[status]=paid,sent&sort=-amount&per_page=25&page=2&metadata=1",
+    ),
+    (
+        "invoices",
+        "filter[or][0][due_on][null]=true&filter[or][1][amount][gte]=1&sort=due_on",
+    ),
+    (
+        "orders",
+        "filter[customer_country]=DE,FR&sort=customer_name,-total&per_page=40",
+    ),
+    ("customers", "filter[name][contains]=ann&sort=-credit_limit"),
+    ("invoices", "sort=-created_at&per_page=30&page=3"),
+];
+
+/// Every case through a pool, a pooled connection and the caller's open
+/// transaction (which stays open and usable): the oracle's ids, total and
+/// aggregates each time.
+fn fetch_returns_the_oracles_rows_and_totals(engine: Engine) {
+    struct Check;
+    impl AsyncCheck for Check {
+        async fn run<DB>(&self, pool: &sqlx::Pool<DB>, engine: Engine)
+        where
+            DB: SqlxEngine,
+            for<'r> Invoice: sqlx::FromRow<'r, DB::Row>,
+            i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+            for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+        {
+            let id = |row: &DB::Row| row.try_get::<i64, _>("id");
+            for (resource, raw) in CASES {
+                let query = parse(resource, raw, Role::Admin);
+                let want = expected(&query, &table(resource));
+                let base = Query::select().from(Alias::new(resource)).to_owned();
+                let what = format!("{engine:?} {resource}?{raw}");
+
+                let by_pool = fetch(pool, &query, &base, id).await.unwrap();
+                let mut conn = pool.acquire().await.unwrap();
+                let by_conn = fetch(&mut conn, &query, &base, id).await.unwrap();
+                let mut tx = conn.begin().await.unwrap();
+                let in_tx = fetch(&mut tx, &query, &base, id).await.unwrap();
+                // The caller's transaction is still open, theirs, and usable.
+                assert!(tx.is_in_transaction(), "{what}");
+                let again = fetch(&mut tx, &query, &base, id).await.unwrap();
+                assert_eq!(again, in_tx, "{what}");
+                tx.rollback().await.unwrap();
+
+                for got in [by_pool, by_conn, in_tx] {
+                    assert_eq!(got.rows, want.ids, "{what}");
+                    let totals = got.totals.expect("offset pages count");
+                    assert_eq!(totals.total, want.total, "{what}");
+                    assert_eq!(totals.aggregates, want.aggregates, "{what}");
+                    assert!(!totals.estimated, "{what}");
+                }
+            }
+        }
+    }
+    on_pool(engine, Check);
+}
+
+/// `list_as` with a derived `FromRow`: the envelope of each mode, its rows
+/// the oracle's, the caller's scoping kept.
+fn list_as_answers_each_mode(engine: Engine) {
+    struct Check;
+    impl AsyncCheck for Check {
+        async fn run<DB>(&self, pool: &sqlx::Pool<DB>, engine: Engine)
+        where
+            DB: SqlxEngine,
+            for<'r> Invoice: sqlx::FromRow<'r, DB::Row>,
+            i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+            for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+        {
+            let page = PageOptions::new("https://api.example.com/invoices").unwrap();
+            let base = Query::select().from("invoices").to_owned();
+            let invoices = table("invoices");
+            for raw in [
+                "sort=-amount&per_page=7&page=3",
+                "filter[status]=paid&sort=number&per_page=5&page=2",
+                "sort=number&per_page=5&cursor=",
+            ] {
+                let query = parse("invoices", raw, Role::Admin);
+                let want = expected(&query, &invoices);
+                let answer = list_as::<_, _, Invoice>(pool, &query, &base, &page)
+                    .await
+                    .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"));
+                let json = serde_json::to_value(&answer).unwrap();
+                let ids: Vec<i64> = json["data"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["id"].as_i64().unwrap())
+                    .collect();
+                let page_size = json["per_page"].as_u64().unwrap() as usize;
+                assert_eq!(
+                    ids,
+                    want.ids[..page_size.min(want.ids.len())],
+                    "{engine:?} {raw}"
+                );
+                match json.get("total") {
+                    Some(total) => assert_eq!(total.as_u64(), Some(want.total), "{raw}"),
+                    None => assert!(raw.contains("cursor"), "{raw}"),
+                }
+                if raw.contains("cursor") {
+                    assert!(json["next_cursor"].is_string(), "{engine:?} {raw}");
+                }
+            }
+
+            // The caller's own condition stays, AND'ed with the request's;
+            // an agent's list is the plain array.
+            let query = parse("invoices", "filter[status]=paid", Role::Agent);
+            let scoped = Query::select()
+                .from("invoices")
+                .and_where(Expr::col(("invoices", "customer_id")).lt(40))
+                .to_owned();
+            let answer = list(pool, &query, &scoped, &page, |row| {
+                Ok((
+                    row.try_get::<i64, _>("customer_id")?,
+                    row.try_get::<i64, _>("id")?,
+                ))
+            })
+            .await
+            .unwrap();
+            let json = serde_json::to_value(&answer).unwrap();
+            let rows = json.as_array().expect("an agent's list is a plain array");
+            assert!(!rows.is_empty());
+            assert!(rows.iter().all(|r| r[0].as_i64().unwrap() < 40));
+        }
+    }
+    on_pool(engine, Check);
+}
+
+/// `count = "estimated"` (examples/schema.toml): the planner's estimate on
+/// PostgreSQL and MySQL, flagged in the envelope; the exact count on SQLite
+/// and below `exact_count_below`.
+fn estimated_counts_come_from_the_plan(engine: Engine) {
+    struct Check;
+    impl AsyncCheck for Check {
+        async fn run<DB>(&self, pool: &sqlx::Pool<DB>, engine: Engine)
+        where
+            DB: SqlxEngine,
+            for<'r> Invoice: sqlx::FromRow<'r, DB::Row>,
+            i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+            for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+        {
+            let schema = |below: u64| {
+                listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
+                    "count = \"estimated\"\n",
+                    &format!("count = \"estimated\"\nexact_count_below = {below}\n"),
+                ))
+                .unwrap()
+            };
+            let admin = RequestOptions::for_role(Role::Admin);
+            let base = Query::select().from("invoices").to_owned();
+            let id = |row: &DB::Row| row.try_get::<i64, _>("id");
+            let raw = "filter[status]=paid,sent&sort=-amount";
+            let (eager, reluctant) = (schema(1), schema(u64::MAX));
+
+            let query = ListQuery::parse(raw, eager.resource("invoices").unwrap(), admin).unwrap();
+            let want = expected(&query, &table("invoices"));
+            let got = fetch(pool, &query, &base, id).await.unwrap();
+            assert_eq!(got.rows, want.ids, "{engine:?}");
+            let totals = got.totals.unwrap();
+            match engine {
+                Engine::Sqlite => {
+                    assert!(!totals.estimated);
+                    assert_eq!(totals.total, want.total);
+                }
+                _ => {
+                    assert!(totals.estimated, "{engine:?}: {totals:?}");
+                    assert!(totals.total >= 1, "{engine:?}: {totals:?}");
+                }
+            }
+
+            let query =
+                ListQuery::parse(raw, reluctant.resource("invoices").unwrap(), admin).unwrap();
+            let totals = fetch(pool, &query, &base, id)
+                .await
+                .unwrap()
+                .totals
+                .unwrap();
+            assert!(!totals.estimated, "{engine:?}");
+            assert_eq!(totals.total, want.total, "{engine:?}");
+        }
+    }
+    on_pool(engine, Check);
+}
+
+/// Over the unpaginated cap: the client's 400 (`too_many_rows`). A mapping
+/// that fails: the server's error, with no body for the client.
+fn client_faults_are_400s(engine: Engine) {
+    struct Check;
+    impl AsyncCheck for Check {
+        async fn run<DB>(&self, pool: &sqlx::Pool<DB>, _engine: Engine)
+        where
+            DB: SqlxEngine,
+            for<'r> Invoice: sqlx::FromRow<'r, DB::Row>,
+            i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+            for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
+        {
+            let base = Query::select().from("orders").to_owned();
+            let page = PageOptions::new("https://api.example.com/orders").unwrap();
+            // The fixture's 220 orders, unpaginated, over a cap of 100.
+            let small = listquery::Schema::from_toml_str(
+                "[resources.orders]\ntable = \"orders\"\nlimits.max_unpaginated_rows = 100\n[resources.orders.fields]\nid = { type = \"integer\", sort = true }",
+            )
+            .unwrap();
+            let query = ListQuery::parse(
+                "",
+                small.resource("orders").unwrap(),
+                RequestOptions::for_role(Role::Agent),
+            )
+            .unwrap();
+            let id = |row: &DB::Row| row.try_get::<i64, _>("id");
+            let err = list(pool, &query, &base, &page, id).await.unwrap_err();
+            let body = err.to_json_api().expect("the client's error");
+            assert_eq!(body.errors[0].code, ErrorCode::TooManyRows);
+
+            let err = fetch(pool, &query, &base, |row: &DB::Row| {
+                row.try_get::<i64, _>("no_such_column")
+            })
+            .await
+            .unwrap_err();
+            assert!(err.to_json_api().is_none(), "{err}");
+        }
+    }
+    on_pool(engine, Check);
+}
