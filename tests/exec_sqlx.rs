@@ -13,16 +13,15 @@
 
 mod support;
 
-use std::str::FromStr;
-
 use listquery::exec::sqlx::{Engine as SqlxEngine, fetch, list, list_as};
 use listquery::page::PageOptions;
 use listquery::{ErrorCode, ListQuery, RequestOptions, Role};
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use sqlx::{Acquire, Connection, Row};
-use support::db::{Engine, namespace, on_each_engine, server_url, sqlite_file};
+use support::db::{Engine, on_each_engine};
 use support::fixture::tables;
 use support::oracle::expected;
+use support::pools::{Pool, with_pool};
 
 fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
     ListQuery::parse(
@@ -39,57 +38,10 @@ fn table(name: &str) -> support::fixture::Table {
 
 /// Runs `check` on a sqlx pool of `engine` holding the fixture.
 fn on_pool(engine: Engine, check: impl AsyncCheck) {
-    // The fixture is loaded by the blocking drivers, outside the runtime.
-    let url = server_url(engine);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        match engine {
-            Engine::Postgres => {
-                let url = url.unwrap();
-                let options = sqlx::postgres::PgConnectOptions::from_str(&url)
-                    .unwrap()
-                    .options([("search_path", namespace())]);
-                let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
-                    .await
-                    .expect("PostgreSQL through sqlx");
-                check.postgres(&pool).await;
-            }
-            Engine::Mysql => {
-                let url = url.unwrap();
-                let options = sqlx::mysql::MySqlConnectOptions::from_str(&url)
-                    .unwrap()
-                    .database(&namespace());
-                let pool = sqlx::mysql::MySqlPoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
-                    .await
-                    .expect("MySQL through sqlx");
-                check.mysql(&pool).await;
-            }
-            Engine::Sqlite => {
-                let path = std::env::temp_dir().join(format!(
-                    "listquery-exec-sqlx-{}-{:?}.sqlite3",
-                    std::process::id(),
-                    std::thread::current().id()
-                ));
-                let _ = std::fs::remove_file(&path);
-                sqlite_file(&path);
-                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
-                    .await
-                    .expect("SQLite through sqlx");
-                check.sqlite(&pool).await;
-                pool.close().await;
-                let _ = std::fs::remove_file(&path);
-            }
-        }
+    with_pool(engine, async |pool| match pool {
+        Pool::Postgres(pool) => check.postgres(&pool).await,
+        Pool::Mysql(pool) => check.mysql(&pool).await,
+        Pool::Sqlite(pool) => check.sqlite(&pool).await,
     });
 }
 

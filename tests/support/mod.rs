@@ -11,6 +11,7 @@
 pub mod db;
 pub mod fixture;
 pub mod oracle;
+pub mod pools;
 
 use std::sync::{Arc, OnceLock};
 
