@@ -96,7 +96,7 @@ const CASES: [(&str, &str); 5] = [
     ("invoices", "sort=-created_at&per_page=30&page=3"),
 ];
 
-/// Every case through a pool, a pooled connection and the caller's open
+/// Every case through a pooled connection, a connection of its own and the caller's open
 /// transaction (which stays open and usable): the oracle's ids, total and
 /// aggregates each time.
 fn fetch_returns_the_oracles_rows_and_totals(engine: Engine) {
@@ -116,18 +116,23 @@ fn fetch_returns_the_oracles_rows_and_totals(engine: Engine) {
                 let base = Query::select().from(Alias::new(resource)).to_owned();
                 let what = format!("{engine:?} {resource}?{raw}");
 
-                let by_pool = fetch(pool, &query, &base, id).await.unwrap();
                 let mut conn = pool.acquire().await.unwrap();
-                let by_conn = fetch(&mut conn, &query, &base, id).await.unwrap();
+                let by_conn = fetch(&mut *conn, &query, &base, id).await.unwrap();
+                // A connection of its own, not from the pool.
+                let mut own = DB::Connection::connect_with(&pool.connect_options())
+                    .await
+                    .unwrap();
+                let by_own = fetch(&mut own, &query, &base, id).await.unwrap();
+                own.close().await.unwrap();
                 let mut tx = conn.begin().await.unwrap();
-                let in_tx = fetch(&mut tx, &query, &base, id).await.unwrap();
+                let in_tx = fetch(&mut *tx, &query, &base, id).await.unwrap();
                 // The caller's transaction is still open, theirs, and usable.
                 assert!(tx.is_in_transaction(), "{what}");
-                let again = fetch(&mut tx, &query, &base, id).await.unwrap();
+                let again = fetch(&mut *tx, &query, &base, id).await.unwrap();
                 assert_eq!(again, in_tx, "{what}");
                 tx.rollback().await.unwrap();
 
-                for got in [by_pool, by_conn, in_tx] {
+                for got in [by_conn, by_own, in_tx] {
                     assert_eq!(got.rows, want.ids, "{what}");
                     let totals = got.totals.expect("offset pages count");
                     assert_eq!(totals.total, want.total, "{what}");
@@ -162,9 +167,14 @@ fn list_as_answers_each_mode(engine: Engine) {
             ] {
                 let query = parse("invoices", raw, Role::Admin);
                 let want = expected(&query, &invoices);
-                let answer = list_as::<_, _, Invoice>(pool, &query, &base, &page)
-                    .await
-                    .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"));
+                let answer = list_as::<_, Invoice>(
+                    &mut *pool.acquire().await.unwrap(),
+                    &query,
+                    &base,
+                    &page,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{engine:?} {raw}: {e}"));
                 let json = serde_json::to_value(&answer).unwrap();
                 let ids: Vec<i64> = json["data"]
                     .as_array()
@@ -194,12 +204,18 @@ fn list_as_answers_each_mode(engine: Engine) {
                 .from("invoices")
                 .and_where(Expr::col(("invoices", "customer_id")).lt(40))
                 .to_owned();
-            let answer = list(pool, &query, &scoped, &page, |row| {
-                Ok((
-                    row.try_get::<i64, _>("customer_id")?,
-                    row.try_get::<i64, _>("id")?,
-                ))
-            })
+            let answer = list(
+                &mut *pool.acquire().await.unwrap(),
+                &query,
+                &scoped,
+                &page,
+                |row| {
+                    Ok((
+                        row.try_get::<i64, _>("customer_id")?,
+                        row.try_get::<i64, _>("id")?,
+                    ))
+                },
+            )
             .await
             .unwrap();
             let json = serde_json::to_value(&answer).unwrap();
@@ -239,7 +255,9 @@ fn estimated_counts_come_from_the_plan(engine: Engine) {
 
             let query = ListQuery::parse(raw, eager.resource("invoices").unwrap(), admin).unwrap();
             let want = expected(&query, &table("invoices"));
-            let got = fetch(pool, &query, &base, id).await.unwrap();
+            let got = fetch(&mut *pool.acquire().await.unwrap(), &query, &base, id)
+                .await
+                .unwrap();
             assert_eq!(got.rows, want.ids, "{engine:?}");
             let totals = got.totals.unwrap();
             match engine {
@@ -255,7 +273,7 @@ fn estimated_counts_come_from_the_plan(engine: Engine) {
 
             let query =
                 ListQuery::parse(raw, reluctant.resource("invoices").unwrap(), admin).unwrap();
-            let totals = fetch(pool, &query, &base, id)
+            let totals = fetch(&mut *pool.acquire().await.unwrap(), &query, &base, id)
                 .await
                 .unwrap()
                 .totals
@@ -293,17 +311,45 @@ fn client_faults_are_400s(engine: Engine) {
             )
             .unwrap();
             let id = |row: &DB::Row| row.try_get::<i64, _>("id");
-            let err = list(pool, &query, &base, &page, id).await.unwrap_err();
+            let err = list(
+                &mut *pool.acquire().await.unwrap(),
+                &query,
+                &base,
+                &page,
+                id,
+            )
+            .await
+            .unwrap_err();
             let body = err.to_json_api().expect("the client's error");
             assert_eq!(body.errors[0].code, ErrorCode::TooManyRows);
 
-            let err = fetch(pool, &query, &base, |row: &DB::Row| {
-                row.try_get::<i64, _>("no_such_column")
-            })
+            let err = fetch(
+                &mut *pool.acquire().await.unwrap(),
+                &query,
+                &base,
+                |row: &DB::Row| row.try_get::<i64, _>("no_such_column"),
+            )
             .await
             .unwrap_err();
             assert!(err.to_json_api().is_none(), "{err}");
         }
     }
     on_pool(engine, Check);
+}
+
+/// Compile-time: the helpers' futures are `Send` on every engine, as axum's
+/// and actix's handlers need (this file does not build otherwise).
+#[allow(dead_code)]
+fn futures_are_send(
+    pg: &mut sqlx::PgConnection,
+    my: &mut sqlx::MySqlConnection,
+    lite: &mut sqlx::SqliteConnection,
+    query: &ListQuery,
+    base: &sea_query::SelectStatement,
+    page: &PageOptions,
+) {
+    fn send<T: Send>(_: T) {}
+    send(list_as::<_, Invoice>(pg, query, base, page));
+    send(list_as::<_, Invoice>(my, query, base, page));
+    send(fetch(lite, query, base, |row| row.try_get::<i64, _>("id")));
 }

@@ -234,17 +234,14 @@ async fn answer(endpoint: Endpoint, caller: Caller, query: ListQuery) -> Result<
         base: endpoint.table.base_select(caller.agent_id),
         layout: Layout::of(&query),
     };
-    // A free connection first, waiting without a thread; only then a
-    // blocking thread, so threads never outnumber connections.
-    let mut conn = endpoint.app.db.checkout().await.ok_or(Failure::Busy)?;
-    let fetched = tokio::task::spawn_blocking(move || conn.read(plan))
-        .await
-        .map_err(|e| internal(table, &e))?
-        .map_err(|e| match e {
-            DbError::Timeout => Failure::Timeout,
-            DbError::Sql(e) => sql_failure(table, &e),
-            e => internal(table, &e),
-        })?;
+    // A free connection first, waiting without a thread (then SQLite reads
+    // on a blocking thread: threads never outnumber connections).
+    let conn = endpoint.app.db.checkout().await.ok_or(Failure::Busy)?;
+    let fetched = conn.read(plan).await.map_err(|e| match e {
+        DbError::Timeout => Failure::Timeout,
+        DbError::Sql(e) => sql_failure(table, &e),
+        e => internal(table, &e),
+    })?;
     let answer = ListResponse::new(&query, fetched.rows, fetched.totals, &endpoint.page).map_err(
         |e| match e.to_json_api() {
             Some(doc) => Failure::BadRequest(doc.to_json()),
@@ -286,8 +283,7 @@ struct Prepared {
 /// The SQLite file (created and seeded when missing), or the server of
 /// `--database-url` (its tables created and seeded when missing), with the
 /// indexes the schema advises for its dialect (`listquery indexes`).
-fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
-    let (db_path, workers, wait) = (&args.db, args.pool_size(), args.pool_wait);
+async fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     let advice = |dialect| -> Vec<String> {
         (schema.resources())
             .flat_map(|r| listquery::sql::index_advice(r, dialect))
@@ -296,39 +292,21 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     };
     let (db, seeded, name, created, index_ms) = match args.database_url.as_deref() {
         None => {
-            let name = db_path.display().to_string();
-            if db::shared_page_cache().unwrap_or(false) {
-                eprintln!(
-                    "warning: this SQLite shares one page cache across connections (built with SQLITE_ENABLE_MEMORY_MANAGEMENT): requests will wait on each other; build with LIBSQLITE3_FLAGS=-USQLITE_ENABLE_MEMORY_MANAGEMENT (.cargo/config.toml does)"
-                );
-            }
-            let seeded =
-                db::create_if_missing(db_path, args.rows).map_err(|e| format!("{name}: {e}"))?;
-            // Indexes and statistics first: a connection reads the statistics
-            // when it loads the schema.
-            let started = std::time::Instant::now();
-            let created = db::create_indexes(db_path, &advice(Dialect::Sqlite));
-            let index_ms = started.elapsed().as_millis();
-            let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
-            if args.check_integrity {
-                let first = readers.first().ok_or("no connection")?;
-                db::quick_check(first).map_err(|e| format!("{name}: {e}"))?;
-            }
-            let db = Database::Sqlite(Pool::new(readers, wait), args.statement_timeout);
-            (db, seeded, name, created, index_ms)
+            // rusqlite blocks: open, seed and index off the async threads.
+            let (statements, args) = (advice(Dialect::Sqlite), args.clone());
+            (tokio::task::spawn_blocking(move || open_sqlite(&args, &statements)).await)
+                .map_err(|e| e.to_string())??
         }
         Some(url) => {
-            let remote = remote::Remote::connect(url, workers, wait)?;
+            let settings = remote::Settings {
+                url,
+                size: args.pool_size(),
+                wait: args.pool_wait,
+                statement_timeout: args.statement_timeout,
+            };
+            let (remote, seeded, created, index_ms) =
+                remote::Remote::connect(&settings, args.rows, advice).await?;
             let name = format!("{:?} server of --database-url", remote.dialect());
-            let seeded = remote
-                .create_if_missing(args.rows)
-                .map_err(|e| format!("{name}: {e}"))?;
-            let started = std::time::Instant::now();
-            let created = remote.create_indexes(&advice(remote.dialect()));
-            let index_ms = started.elapsed().as_millis();
-            remote
-                .limit_statements(args.statement_timeout)
-                .map_err(|e| format!("{name}: cannot set the statement timeout: {e}"))?;
             (Database::Remote(remote), seeded, name, created, index_ms)
         }
     };
@@ -336,7 +314,7 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
     // connection: a file that is no database, lacks a table, or cannot be
     // read stops the server here, not with a 500 on every request.
     let probes = probes(schema, db.dialect());
-    db.probe(&probes).map_err(|e| {
+    db.probe(&probes).await.map_err(|e| {
         let remedy = match args.database_url {
             None => "remove the file to have a new one seeded, or point --db elsewhere",
             Some(_) => {
@@ -361,6 +339,35 @@ fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, String> {
         indexes,
         index_ms,
     })
+}
+
+/// What opening a database gave: it, whether it was seeded now, its name in
+/// messages, and the indexes' result and milliseconds.
+type Opened = (Database, bool, String, Result<usize, DbError>, u128);
+
+/// The SQLite file, created and seeded when missing, with the advised
+/// indexes, and its read-only connections. Blocks.
+fn open_sqlite(args: &Args, advice: &[String]) -> Result<Opened, String> {
+    let (db_path, workers, wait) = (&args.db, args.pool_size(), args.pool_wait);
+    let name = db_path.display().to_string();
+    if db::shared_page_cache().unwrap_or(false) {
+        eprintln!(
+            "warning: this SQLite shares one page cache across connections (built with SQLITE_ENABLE_MEMORY_MANAGEMENT): requests will wait on each other; build with LIBSQLITE3_FLAGS=-USQLITE_ENABLE_MEMORY_MANAGEMENT (.cargo/config.toml does)"
+        );
+    }
+    let seeded = db::create_if_missing(db_path, args.rows).map_err(|e| format!("{name}: {e}"))?;
+    // Indexes and statistics first: a connection reads the statistics
+    // when it loads the schema.
+    let started = std::time::Instant::now();
+    let created = db::create_indexes(db_path, advice);
+    let index_ms = started.elapsed().as_millis();
+    let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
+    if args.check_integrity {
+        let first = readers.first().ok_or("no connection")?;
+        db::quick_check(first).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let db = Database::Sqlite(Pool::new(readers, wait), args.statement_timeout);
+    Ok((db, seeded, name, created, index_ms))
 }
 
 /// `table` or `schema.table`, each part quoted.
@@ -419,18 +426,13 @@ async fn run(args: Args) -> Result<(), String> {
     // The bound address, so that `--addr 127.0.0.1:0` links to its real port.
     let base_url = args.base_url(local);
 
-    // The drivers block: open, check, seed and index off the async threads.
-    let setup = {
-        let (schema, args) = (schema.clone(), args.clone());
-        tokio::task::spawn_blocking(move || prepare_database(&schema, &args))
-    };
     let Prepared {
         db,
         seeded,
         name: where_,
         indexes,
         index_ms,
-    } = setup.await.map_err(|e| e.to_string())??;
+    } = prepare_database(&schema, &args).await?;
     let app = Arc::new(App {
         tokens: TOKENS.into_iter().collect(),
         db,

@@ -11,8 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
 use listquery::ListQuery;
 use listquery::exec::rusqlite::ExecError;
-use listquery::page::PageTotals;
-use listquery::sql::{CountQuery, Dialect, EstimateQuery, ListSql};
+use listquery::sql::Dialect;
 use sea_query::SelectStatement;
 
 use crate::records::{Layout, Row};
@@ -24,15 +23,9 @@ pub enum DbError {
     /// SQLite failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// PostgreSQL failed.
-    #[error("postgres: {0}")]
-    Postgres(#[from] postgres::Error),
-    /// MySQL or MariaDB failed.
-    #[error("mysql: {0}")]
-    Mysql(#[from] mysql::Error),
-    /// The SQL layer bound a type this server does not map.
-    #[error("cannot bind {0}")]
-    Unbound(String),
+    /// PostgreSQL, MySQL or MariaDB failed.
+    #[error("server: {0}")]
+    Sqlx(#[from] sqlx::Error),
     /// A column did not hold what the record expects.
     #[error("column: {0}")]
     Column(String),
@@ -59,14 +52,6 @@ pub trait Columns {
     fn opt_decimal(&self, i: usize) -> Result<Option<Decimal>, DbError>;
     fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, DbError>;
     fn opt_datetime(&self, i: usize) -> Result<Option<NaiveDateTime>, DbError>;
-
-    fn int(&self, i: usize) -> Result<i64, DbError> {
-        self.opt_int(i)?.ok_or_else(|| null(i))
-    }
-}
-
-fn null(i: usize) -> DbError {
-    DbError::Column(format!("column {i} is NULL"))
 }
 
 /// Open connections, each lent to one request at a time (deadpool's
@@ -92,13 +77,6 @@ impl<T> Pool<T> {
     /// when none came free in time.
     pub async fn checkout(&self) -> Option<Object<T>> {
         self.0.get().await.ok()
-    }
-
-    /// Runs `f` on a connection that is free now (at start-up, all are).
-    pub fn with_free<R>(&self, f: impl FnOnce(&mut T) -> Result<R, DbError>) -> Result<R, DbError> {
-        let mut connection =
-            (self.0.try_get()).map_err(|e| DbError::Column(format!("no free connection: {e}")))?;
-        f(&mut connection)
     }
 
     /// Runs `f` on every connection (at start-up, all are free).
@@ -147,15 +125,16 @@ impl Database {
 
     /// Runs each statement once (rows read and dropped) on every connection:
     /// the start-up check that the tables and columns are there and readable.
-    pub fn probe(&self, statements: &[String]) -> Result<(), DbError> {
+    pub async fn probe(&self, statements: &[String]) -> Result<(), DbError> {
         match self {
+            // Start-up only, and each statement reads one row: not worth a thread.
             Self::Sqlite(pool, _) => pool.each(|conn| {
                 for sql in statements {
                     conn.prepare(sql)?.query([])?.next()?;
                 }
                 Ok(())
             }),
-            Self::Remote(remote) => remote.probe(statements),
+            Self::Remote(remote) => remote.probe(statements).await,
         }
     }
 
@@ -171,69 +150,45 @@ impl Database {
 }
 
 impl Connection {
-    /// Runs a request's statements in one read-only transaction. Blocks.
-    pub fn read(&mut self, plan: Plan) -> Result<Fetched, DbError> {
-        let Plan {
-            query,
-            base,
-            layout,
-        } = plan;
+    /// Runs a request's statements in one read-only transaction: SQLite's on
+    /// a blocking thread (the connection is already this request's, so
+    /// threads never outnumber connections), a server's on the runtime.
+    pub async fn read(self, plan: Plan) -> Result<Fetched, DbError> {
         match self {
             // listquery's rusqlite helper: the page and its count in one
             // transaction, values bound by sea-query-rusqlite.
-            Self::Sqlite(conn, timeout) => db::within(conn, *timeout, |conn| {
-                let read = |row: &rusqlite::Row<'_>| {
-                    Row::read(&db::SqliteRow(row), &layout).map_err(|e| match e {
-                        DbError::Sqlite(e) => e,
-                        e => rusqlite::Error::FromSqlConversionFailure(
-                            0,
-                            rusqlite::types::Type::Null,
-                            Box::new(e),
-                        ),
+            Self::Sqlite(mut conn, timeout) => {
+                let read = move || {
+                    db::within(&mut conn, timeout, |conn| {
+                        let Plan {
+                            query,
+                            base,
+                            layout,
+                        } = plan;
+                        let read = |row: &rusqlite::Row<'_>| {
+                            Row::read(&db::SqliteRow(row), &layout).map_err(|e| match e {
+                                DbError::Sqlite(e) => e,
+                                e => rusqlite::Error::FromSqlConversionFailure(
+                                    0,
+                                    rusqlite::types::Type::Null,
+                                    Box::new(e),
+                                ),
+                            })
+                        };
+                        listquery::exec::rusqlite::fetch(conn, &query, &base, read).map_err(|e| {
+                            match e {
+                                ExecError::Sql(e) => DbError::Sql(e),
+                                ExecError::Database(e) => DbError::Sqlite(e),
+                                other => DbError::Column(other.to_string()),
+                            }
+                        })
                     })
                 };
-                listquery::exec::rusqlite::fetch(conn, &query, &base, read).map_err(|e| match e {
-                    ExecError::Sql(e) => DbError::Sql(e),
-                    ExecError::Database(e) => DbError::Sqlite(e),
-                    other => DbError::Column(other.to_string()),
-                })
-            }),
-            Self::Remote(conn) => {
-                let sql = ListSql::new(&query, conn.dialect());
-                let select = sql.build(&sql.select(&base)?);
-                let estimate = sql.estimate(&base)?;
-                let count = match query.needs_totals() {
-                    true => Some(sql.count(&base)?),
-                    false => None,
-                };
-                conn.read(select, &layout, count, estimate)
+                (tokio::task::spawn_blocking(read).await)
+                    .map_err(|e| DbError::Column(format!("the reading thread failed: {e}")))?
             }
+            // listquery's sqlx helper.
+            Self::Remote(mut conn) => conn.read(plan).await,
         }
-    }
-}
-
-/// A count statement's row: `total`, then its text columns.
-pub type CountRow = (i64, Vec<Option<String>>);
-
-/// The total from an estimate when it is large enough, else from the count.
-pub fn totals(
-    estimate: Option<(EstimateQuery, String)>,
-    count: Option<&CountQuery>,
-    run_count: &mut dyn FnMut(&CountQuery) -> Result<CountRow, DbError>,
-) -> Result<Option<PageTotals>, DbError> {
-    if let Some((estimate, plan)) = estimate {
-        // No usable estimate (or an unreadable plan): count exactly.
-        if let Ok(Some(rows)) = estimate.decode(&plan)
-            && estimate.is_used(rows)
-        {
-            return Ok(Some(PageTotals::estimated(rows)));
-        }
-    }
-    match count {
-        Some(count) => {
-            let (total, texts) = run_count(count)?;
-            Ok(Some(PageTotals::from(count.decode(total, &texts)?)))
-        }
-        None => Ok(None),
     }
 }

@@ -1,9 +1,10 @@
 //! A request on `sqlx` (features `sqlx-postgres`, `sqlx-mysql`,
 //! `sqlx-sqlite`; `sqlx` turns on all three).
 //!
-//! [`fetch`], [`list`] and [`list_as`] take anything `sqlx` can acquire a
-//! connection from: `&PgPool`, `&mut PgConnection`, `&mut Transaction<'_,
-//! Postgres>` (and the MySQL and SQLite ones). Values are bound with
+//! [`fetch`], [`list`] and [`list_as`] take a connection: `&mut *pool.acquire().await?`
+//! (a `PoolConnection`), `&mut *tx` (your `Transaction`), or a `&mut PgConnection`
+//! (and the MySQL and SQLite ones). Their futures are `Send`, for axum's and
+//! actix's handlers. Values are bound with
 //! `sea-query-sqlx`. Pick `sqlx`'s runtime and TLS features in your own
 //! `Cargo.toml` as usual (`runtime-tokio`, `tls-rustls`, ...): listquery
 //! does not choose them for you.
@@ -53,7 +54,8 @@
 //!     RequestOptions::for_role(Role::Admin))?;
 //! let base = sea_query::Query::select().from("invoices").to_owned(); // listquery writes the columns
 //! let page = PageOptions::new("https://api.example.com/invoices")?;
-//! let answer = list(&pool, &query, &base, &page, |row| {
+//! let mut conn = pool.acquire().await?;
+//! let answer = list(&mut *conn, &query, &base, &page, |row| {
 //!     Ok((row.try_get::<i64, _>("id")?, row.try_get::<String, _>("status")?))
 //! }).await?;
 //! let json = serde_json::to_value(&answer)?;
@@ -69,7 +71,7 @@ use std::future::Future;
 use sea_query::{SelectStatement, Values};
 use sea_query_sqlx::SqlxValues;
 use serde::Serialize;
-use sqlx::{Acquire, AssertSqlSafe, Connection, FromRow, Row};
+use sqlx::{AssertSqlSafe, Connection, FromRow, Row};
 
 use super::Fetched;
 use crate::page::{ListResponse, PageOptions, PageTotals};
@@ -173,6 +175,9 @@ engine!(
     |row: &sqlx::sqlite::SqliteRow| row.try_get::<String, _>(0)
 );
 
+/// A row of connection `C`'s database.
+pub type RowOf<C> = <<C as Connection>::Database as sqlx::Database>::Row;
+
 /// Runs the request: its page, and when the envelope needs it its count and
 /// aggregates (or estimate), in one transaction. `base` is your statement
 /// (table, scoping; leave its select list empty and listquery writes it,
@@ -183,32 +188,33 @@ engine!(
 ///
 /// [`ExecError`]: the statements could not be built, or the database or
 /// `map` failed ([`Database`](super::ExecError::Database)).
-pub async fn fetch<'c, A, DB, T>(
-    conn: A,
+pub async fn fetch<C, T>(
+    conn: &mut C,
     query: &ListQuery,
     base: &SelectStatement,
-    mut map: impl FnMut(&DB::Row) -> Result<T, sqlx::Error>,
+    mut map: impl FnMut(&RowOf<C>) -> Result<T, sqlx::Error>,
 ) -> Result<Fetched<T>, ExecError>
 where
-    A: Acquire<'c, Database = DB>,
-    DB: Engine,
+    C: Connection,
+    C::Database: Engine + sqlx::Database<Connection = C>,
 {
-    let sql = ListSql::new(query, DB::DIALECT);
+    let sql = ListSql::new(query, C::Database::DIALECT);
     let (select, values) = sql.build(&sql.select(base)?);
     let (count, estimate) = match query.needs_totals() {
         true => (Some(sql.count(base)?), sql.estimate(base)?),
         false => (None, None),
     };
-    let mut conn = conn.acquire().await?;
     let (rows, totals) = match &count {
-        None => (DB::rows(&mut conn, select, values).await?, None),
+        None => (C::Database::rows(conn, select, values).await?, None),
         Some(count) if conn.is_in_transaction() => {
-            let (rows, totals) = read::<DB>(&mut conn, (select, values), count, estimate).await?;
+            let (rows, totals) =
+                read::<C::Database>(conn, (select, values), count, estimate).await?;
             (rows, Some(totals))
         }
         Some(count) => {
-            let mut tx = conn.begin_with(DB::BEGIN).await?;
-            let (rows, totals) = read::<DB>(&mut tx, (select, values), count, estimate).await?;
+            let mut tx = conn.begin_with(AssertSqlSafe(C::Database::BEGIN)).await?;
+            let (rows, totals) =
+                read::<C::Database>(&mut tx, (select, values), count, estimate).await?;
             tx.commit().await?;
             (rows, Some(totals))
         }
@@ -253,16 +259,16 @@ async fn read<DB: Engine>(
 ///
 /// As [`fetch`]; and [`Page`](super::ExecError::Page) for an unpaginated list
 /// over its cap (`too_many_rows`, the client's).
-pub async fn list<'c, A, DB, T>(
-    conn: A,
+pub async fn list<C, T>(
+    conn: &mut C,
     query: &ListQuery,
     base: &SelectStatement,
     page: &PageOptions,
-    map: impl FnMut(&DB::Row) -> Result<T, sqlx::Error>,
+    map: impl FnMut(&RowOf<C>) -> Result<T, sqlx::Error>,
 ) -> Result<ListResponse<T>, ExecError>
 where
-    A: Acquire<'c, Database = DB>,
-    DB: Engine,
+    C: Connection,
+    C::Database: Engine + sqlx::Database<Connection = C>,
     T: Serialize,
 {
     let Fetched { rows, totals } = fetch(conn, query, base, map).await?;
@@ -277,16 +283,16 @@ where
 /// # Errors
 ///
 /// As [`list`].
-pub async fn list_as<'c, A, DB, T>(
-    conn: A,
+pub async fn list_as<C, T>(
+    conn: &mut C,
     query: &ListQuery,
     base: &SelectStatement,
     page: &PageOptions,
 ) -> Result<ListResponse<T>, ExecError>
 where
-    A: Acquire<'c, Database = DB>,
-    DB: Engine,
-    T: Serialize + for<'r> FromRow<'r, DB::Row>,
+    C: Connection,
+    C::Database: Engine + sqlx::Database<Connection = C>,
+    T: Serialize + for<'r> FromRow<'r, RowOf<C>>,
 {
     list(conn, query, base, page, |row| T::from_row(row)).await
 }
