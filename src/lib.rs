@@ -28,7 +28,9 @@
 //!
 //! Framework glue lives in [`integrations`] behind the `axum` and `actix`
 //! features; any other framework passes the raw query string to
-//! [`ListQuery::parse`].
+//! [`ListQuery::parse`]. Running the statements on a driver, from the
+//! validated query to the answer, is [`exec`]: rusqlite, sqlx and sea-orm, each
+//! behind its feature.
 //!
 //! # The query language in one example
 //!

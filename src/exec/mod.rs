@@ -2,12 +2,12 @@
 //! and your base statement to the page and the envelope, with the page and
 //! its count read in one transaction (so both see the same rows).
 //!
-//! - [`rusqlite`](crate::exec::rusqlite) (feature `rusqlite`): values bound
+//! - `rusqlite` (feature `rusqlite`): values bound
 //!   with `sea-query-rusqlite`.
-//! - [`sqlx`](crate::exec::sqlx) (features `sqlx-postgres`, `sqlx-mysql`,
+//! - `sqlx` (features `sqlx-postgres`, `sqlx-mysql`,
 //!   `sqlx-sqlite`, or `sqlx` for all three): any `sqlx` pool, connection or
 //!   transaction; values bound with `sea-query-sqlx`.
-//! - [`sea_orm`](crate::exec::sea_orm) (feature `sea-orm`): a
+//! - `sea_orm` (feature `sea-orm`): a
 //!   `sea_orm::Select<E>` filtered, sorted and paged by the request, run on
 //!   any sea-orm connection.
 //!
@@ -15,6 +15,13 @@
 //! ([`ListResponse`](crate::page::ListResponse)), and fails with an
 //! [`ExecError`] whose [`to_json_api`](ExecError::to_json_api) is the 400 a
 //! client earned, or `None` for a server error.
+//!
+//! sea-query's `Value` gains variants with its features, and every binder crate
+//! must be built knowing them: listquery builds `sea-query-rusqlite` and
+//! `sea-query-sqlx` with `with-json` and `postgres-array`, which is what
+//! sea-orm's drivers turn on. If your build turns on more (sea-orm's default
+//! `with-uuid` or `with-time`), turn on the same feature of the binder crate
+//! you use beside it.
 //!
 //! [`ListQuery`]: crate::ListQuery
 
