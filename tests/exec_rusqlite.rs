@@ -16,27 +16,15 @@ use listquery::page::PageOptions;
 use listquery::{ErrorCode, ListQuery, RequestOptions, Role};
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use support::db::{Conn, Engine, with_engine};
-use support::fixture::tables;
+use support::fixture::table;
 use support::oracle::expected;
-
-fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
-    ListQuery::parse(
-        raw,
-        support::resource(resource),
-        RequestOptions::for_role(role),
-    )
-    .unwrap_or_else(|e| panic!("{raw}: {e}"))
-}
+use support::parse;
 
 fn sqlite(f: impl FnOnce(&mut rusqlite::Connection)) {
     with_engine(Engine::Sqlite, |conn| match conn {
         Conn::Sqlite(conn) => f(conn),
         _ => unreachable!(),
     });
-}
-
-fn table(name: &str) -> support::fixture::Table {
-    tables().into_iter().find(|t| t.name == name).unwrap()
 }
 
 #[test]

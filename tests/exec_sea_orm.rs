@@ -19,7 +19,7 @@ use listquery::{ListQuery, RequestOptions, Role};
 use sea_orm::entity::prelude::*;
 use sea_orm::{QueryOrder, TransactionTrait};
 use support::db::{Engine, on_each_engine};
-use support::fixture::{Cell, tables};
+use support::fixture::Cell;
 use support::oracle::expected;
 use support::pools::with_pool;
 
@@ -44,16 +44,11 @@ mod invoice {
 }
 
 fn parse(raw: &str, role: Role) -> ListQuery {
-    ListQuery::parse(
-        raw,
-        support::resource("invoices"),
-        RequestOptions::for_role(role),
-    )
-    .unwrap_or_else(|e| panic!("{raw}: {e}"))
+    support::parse("invoices", raw, role)
 }
 
 fn invoices() -> support::fixture::Table {
-    tables().into_iter().find(|t| t.name == "invoices").unwrap()
+    support::fixture::table("invoices")
 }
 
 on_each_engine!(

@@ -19,22 +19,10 @@ use listquery::{ErrorCode, ListQuery, RequestOptions, Role};
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use sqlx::{Acquire, Connection, Row};
 use support::db::{Engine, on_each_engine};
-use support::fixture::tables;
+use support::fixture::table;
 use support::oracle::expected;
+use support::parse;
 use support::pools::{Pool, with_pool};
-
-fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
-    ListQuery::parse(
-        raw,
-        support::resource(resource),
-        RequestOptions::for_role(role),
-    )
-    .unwrap_or_else(|e| panic!("{raw}: {e}"))
-}
-
-fn table(name: &str) -> support::fixture::Table {
-    tables().into_iter().find(|t| t.name == name).unwrap()
-}
 
 /// Runs `check` on a sqlx pool of `engine` holding the fixture.
 fn on_pool(engine: Engine, check: impl AsyncCheck) {

@@ -20,12 +20,9 @@ use listquery::{ListQuery, RequestOptions, Role};
 use sea_query::{Alias, Query};
 
 use support::db::{Conn, Engine, count_row, ids, on_each_engine, with_engine};
-use support::fixture::{Table, tables};
+use support::fixture::table;
 use support::oracle::{Expected, expected};
-
-fn table(name: &str) -> Table {
-    tables().into_iter().find(|t| t.name == name).unwrap()
-}
+use support::parse;
 
 /// The caller's statement: `SELECT <table>.id FROM <table>` (qualified: a
 /// request may join another table, SPEC §15).
@@ -34,15 +31,6 @@ fn base(table: &str) -> sea_query::SelectStatement {
         .column((Alias::new(table), Alias::new("id")))
         .from(Alias::new(table))
         .to_owned()
-}
-
-fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
-    ListQuery::parse(
-        raw,
-        support::resource(resource),
-        RequestOptions::for_role(role),
-    )
-    .unwrap_or_else(|e| panic!("{resource}?{raw} should be valid: {e}"))
 }
 
 /// Runs the list and count statements of `query` on `conn`.

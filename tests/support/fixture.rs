@@ -263,3 +263,11 @@ pub fn tables() -> Vec<Table> {
     }
     vec![customers, orders, invoices]
 }
+
+/// The fixture table `name`.
+pub fn table(name: &str) -> Table {
+    tables()
+        .into_iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no fixture table {name}"))
+}

@@ -15,7 +15,7 @@ pub mod pools;
 
 use std::sync::{Arc, OnceLock};
 
-use listquery::{Resource, Schema};
+use listquery::{ListQuery, RequestOptions, Resource, Role, Schema};
 
 /// examples/schema.toml, loaded once.
 pub fn schema() -> &'static Schema {
@@ -31,4 +31,15 @@ pub fn resource(name: &str) -> &'static Arc<Resource> {
     schema()
         .resource(name)
         .unwrap_or_else(|| panic!("no resource {name}"))
+}
+
+/// `raw` parsed for `resource` of examples/schema.toml as `role`; panics
+/// when it is not valid.
+pub fn parse(resource: &str, raw: &str, role: Role) -> ListQuery {
+    ListQuery::parse(
+        raw,
+        self::resource(resource),
+        RequestOptions::for_role(role),
+    )
+    .unwrap_or_else(|e| panic!("{resource}?{raw} should be valid: {e}"))
 }
