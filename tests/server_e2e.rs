@@ -1109,6 +1109,38 @@ fn a_taken_port_is_an_error_before_anything_is_seeded() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--sqlite-mmap-mib` and `--sqlite-cache-mib` change how SQLite reads
+/// the file, never what the server answers; a cache of 0 MiB is refused.
+#[test]
+fn sqlite_read_settings_change_no_answer() {
+    let start = |extra: &[&str]| {
+        let dir = scratch_dir();
+        let db = dir.join("demo.sqlite3");
+        let mut args = vec!["--base-url", "https://api.example.test/v1"];
+        args.extend_from_slice(extra);
+        Server::start_with(dir, db, 300, &args)
+    };
+    let syscalls = start(&["--sqlite-mmap-mib", "0", "--sqlite-cache-mib", "1"]);
+    let mapped = start(&["--sqlite-mmap-mib", "64", "--sqlite-cache-mib", "16"]);
+    for target in [
+        "/invoices",
+        "/invoices?filter%5Bstatus%5D=paid,sent&sort=-created_at&page=2&metadata=1",
+        "/orders?sort=-placed_on&per_page=50&page=3",
+        "/invoices?sort=amount&per_page=9&cursor=",
+    ] {
+        let want = syscalls.get(target, Some(ADMIN)).ok_text(target).0;
+        let got = mapped.get(target, Some(ADMIN)).ok_text(target).0;
+        assert_eq!(got, want, "{target}");
+    }
+    let output = Command::new(server_binary())
+        .args(["--sqlite-cache-mib", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--sqlite-cache-mib"), "{stderr}");
+}
+
 #[test]
 fn unknown_paths_and_methods_get_json_bodies_and_base_urls_lose_a_trailing_slash() {
     let dir = scratch_dir();

@@ -194,15 +194,28 @@ pub fn create_indexes(path: &Path, statements: &[String]) -> Result<usize, DbErr
 
 /// `size` read-only connections to `path`; SQLite in WAL mode lets them
 /// read concurrently.
-pub fn open_readers(path: &Path, size: usize) -> rusqlite::Result<Vec<Connection>> {
+pub fn open_readers(path: &Path, size: usize, memory: Memory) -> rusqlite::Result<Vec<Connection>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     (0..size.max(1))
         .map(|_| {
             let conn = Connection::open_with_flags(path, flags)?;
             no_string_literals_in_double_quotes(&conn)?;
+            // Negative cache_size is KiB; mmap_size is bytes.
+            let cache_kib = i64::from(memory.cache_mib) * 1024;
+            conn.pragma_update(None, "cache_size", -cache_kib)?;
+            let mmap_bytes = i64::from(memory.mmap_mib) * 1024 * 1024;
+            conn.pragma_update(None, "mmap_size", mmap_bytes)?;
             Ok(conn)
         })
         .collect()
+}
+
+/// The memory each reading connection may use (`--sqlite-cache-mib`,
+/// `--sqlite-mmap-mib`).
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub cache_mib: u32,
+    pub mmap_mib: u32,
 }
 
 /// `PRAGMA quick_check` (`--check-integrity`): reads every page, so it takes

@@ -361,7 +361,11 @@ fn open_sqlite(args: &Args, advice: &[String]) -> Result<Opened, String> {
     let started = std::time::Instant::now();
     let created = db::create_indexes(db_path, advice);
     let index_ms = started.elapsed().as_millis();
-    let readers = db::open_readers(db_path, workers).map_err(|e| format!("{name}: {e}"))?;
+    let memory = db::Memory {
+        cache_mib: args.sqlite_cache_mib,
+        mmap_mib: args.sqlite_mmap_mib,
+    };
+    let readers = db::open_readers(db_path, workers, memory).map_err(|e| format!("{name}: {e}"))?;
     if args.check_integrity {
         let first = readers.first().ok_or("no connection")?;
         db::quick_check(first).map_err(|e| format!("{name}: {e}"))?;
