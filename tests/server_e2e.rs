@@ -1359,6 +1359,60 @@ mod remote_engines {
         assert_eq!(ids_of(&page["data"]), [1], "{var}");
     }
 
+    /// sqlx's pool on the server, as deadpool's on SQLite: with its one
+    /// connection held by a slow request past `--pool-wait-ms`, a request is
+    /// answered 503 `busy` with `Retry-After`, and served once the connection
+    /// is back; with two connections it is served beside the slow one.
+    fn pool_sheds_load(var: &str) {
+        let url = fresh_database(var);
+        for (size, wait_ms) in [("1", "1"), ("2", "5000")] {
+            let dir = scratch_dir();
+            let args = [
+                "--database-url",
+                &url,
+                "--pool-size",
+                size,
+                "--pool-wait-ms",
+                wait_ms,
+            ];
+            // The first server seeds the database; the second finds it.
+            let server = Server::start_with(
+                dir.clone(),
+                dir.join("unused.sqlite3"),
+                POOL_TEST_ROWS,
+                &args,
+            );
+            // A server scans 40,000 orders faster than SQLite: 40 ms or more
+            // still leaves the other request 30 ms inside the slow one.
+            let background = slow_at_least(&server, Duration::from_millis(40));
+            let other = server.get("/customers?per_page=1", Some(ADMIN));
+            let other_done = Instant::now();
+            let (reply, slow_done) = background.join().unwrap();
+            reply.ok("the slow request itself");
+            if size == "1" {
+                assert_eq!(other.status, 503, "{var}: {}", other.json);
+                assert_eq!(other.error_codes(), ["busy"], "{var}");
+                assert_eq!(other.retry_after.as_deref(), Some("1"), "{var}");
+                server.get("/customers?per_page=1", Some(ADMIN)).ok("after");
+            } else {
+                other.ok("beside the slow one");
+                assert!(other_done < slow_done, "{var}: it waited for the slow one");
+            }
+        }
+    }
+
+    #[test]
+    #[ignore = "needs PostgreSQL: bash scripts/test.sh starts one"]
+    fn postgres_pool() {
+        pool_sheds_load("LISTQUERY_PG_URL");
+    }
+
+    #[test]
+    #[ignore = "needs MariaDB/MySQL: bash scripts/test.sh starts one"]
+    fn mysql_pool() {
+        pool_sheds_load("LISTQUERY_MYSQL_URL");
+    }
+
     #[test]
     #[ignore = "needs PostgreSQL: bash scripts/test.sh starts one"]
     fn postgres_statement_timeout() {
@@ -1618,13 +1672,15 @@ fn big_server(args: &[&str]) -> Server {
 /// again in the background and returns a quarter of its time later, while it
 /// holds its connection.
 fn slow_in_background(server: &Server) -> std::thread::JoinHandle<(Reply, Instant)> {
+    slow_at_least(server, Duration::from_millis(100))
+}
+
+/// [`slow_in_background`] for a slow request of at least `least`.
+fn slow_at_least(server: &Server, least: Duration) -> std::thread::JoinHandle<(Reply, Instant)> {
     let started = Instant::now();
     server.get(&slow_target(), Some(ADMIN)).ok("slow alone");
     let slow = started.elapsed();
-    assert!(
-        slow >= Duration::from_millis(100),
-        "the slow request took only {slow:?}"
-    );
+    assert!(slow >= least, "the slow request took only {slow:?}");
     let background = in_background(server, slow_target());
     std::thread::sleep(slow / 4);
     background

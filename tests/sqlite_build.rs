@@ -22,3 +22,31 @@ fn sqlite_has_no_shared_page_cache() {
         "SQLite was built with ENABLE_MEMORY_MANAGEMENT (a shared page cache): is LIBSQLITE3_FLAGS from .cargo/config.toml set? {options:?}"
     );
 }
+
+/// The same for the SQLite that sqlx and sea-orm run (`exec::sqlx`,
+/// `exec::sea_orm`): one libsqlite3-sys, built once, serves both drivers.
+#[test]
+fn sqlx_sqlite_has_no_shared_page_cache() {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let options: Vec<String> = runtime.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    });
+    assert!(
+        options.iter().any(|o| o.starts_with("THREADSAFE")),
+        "compile options were read: {options:?}"
+    );
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "sqlx's SQLite was built with ENABLE_MEMORY_MANAGEMENT (a shared page cache): {options:?}"
+    );
+}

@@ -236,7 +236,9 @@ async fn answer(endpoint: Endpoint, caller: Caller, query: ListQuery) -> Result<
     };
     // A free connection first, waiting without a thread (then SQLite reads
     // on a blocking thread: threads never outnumber connections).
-    let conn = endpoint.app.db.checkout().await.ok_or(Failure::Busy)?;
+    let conn = (endpoint.app.db.checkout().await)
+        .map_err(|e| internal(table, &e))?
+        .ok_or(Failure::Busy)?;
     let fetched = conn.read(plan).await.map_err(|e| match e {
         DbError::Timeout => Failure::Timeout,
         DbError::Sql(e) => sql_failure(table, &e),
@@ -290,31 +292,12 @@ async fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, Stri
             .map(|advice| advice.statement)
             .collect()
     };
-    let (db, seeded, name, created, index_ms) = match args.database_url.as_deref() {
-        None => {
-            // rusqlite blocks: open, seed and index off the async threads.
-            let (statements, args) = (advice(Dialect::Sqlite), args.clone());
-            (tokio::task::spawn_blocking(move || open_sqlite(&args, &statements)).await)
-                .map_err(|e| e.to_string())??
-        }
-        Some(url) => {
-            let settings = remote::Settings {
-                url,
-                size: args.pool_size(),
-                wait: args.pool_wait,
-                statement_timeout: args.statement_timeout,
-            };
-            let (remote, seeded, created, index_ms) =
-                remote::Remote::connect(&settings, args.rows, advice).await?;
-            let name = format!("{:?} server of --database-url", remote.dialect());
-            (Database::Remote(remote), seeded, name, created, index_ms)
-        }
-    };
-    // Every table and column the schema names, read once on every
-    // connection: a file that is no database, lacks a table, or cannot be
-    // read stops the server here, not with a 500 on every request.
-    let probes = probes(schema, db.dialect());
-    db.probe(&probes).await.map_err(|e| {
+    // Every table and column the schema names, read once on every SQLite
+    // connection (on a server, on the connection that seeded): a file that is
+    // no database, lacks a table, or cannot be read stops the server here,
+    // not with a 500 on every request.
+    let probes_for = |dialect| probes(schema, dialect);
+    let cannot_serve = |name: &str, e: &dyn std::fmt::Display| {
         let remedy = match args.database_url {
             None => "remove the file to have a new one seeded, or point --db elsewhere",
             Some(_) => {
@@ -325,7 +308,34 @@ async fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, Stri
             "{name} cannot be served: {e}. It must hold the tables of examples/schema.toml \
              (customers, orders, invoices); {remedy}"
         )
-    })?;
+    };
+    let (db, seeded, name, created, index_ms) = match args.database_url.as_deref() {
+        None => {
+            // rusqlite blocks: open, seed and index off the async threads.
+            let (statements, args_) = (advice(Dialect::Sqlite), args.clone());
+            let (db, seeded, name, created, index_ms) =
+                (tokio::task::spawn_blocking(move || open_sqlite(&args_, &statements)).await)
+                    .map_err(|e| e.to_string())??;
+            let db = db.map_err(|e| cannot_serve(&name, &e))?;
+            db.probe(&probes_for(Dialect::Sqlite))
+                .await
+                .map_err(|e| cannot_serve(&name, &e))?;
+            (db, seeded, name, created, index_ms)
+        }
+        Some(url) => {
+            let settings = remote::Settings {
+                url,
+                size: args.pool_size(),
+                wait: args.pool_wait,
+                statement_timeout: args.statement_timeout,
+            };
+            let opened = remote::Remote::connect(&settings, args.rows, advice, probes_for).await?;
+            let name = format!("{:?} server of --database-url", opened.remote.dialect());
+            opened.probed.map_err(|e| cannot_serve(&name, &e))?;
+            let db = Database::Remote(opened.remote);
+            (db, opened.seeded, name, opened.indexes, opened.index_ms)
+        }
+    };
     // A database the server cannot write (read-only) is still served, as it
     // is: only slower without the indexes.
     let indexes = created.unwrap_or_else(|e| {
@@ -341,9 +351,16 @@ async fn prepare_database(schema: &Schema, args: &Args) -> Result<Prepared, Stri
     })
 }
 
-/// What opening a database gave: it, whether it was seeded now, its name in
-/// messages, and the indexes' result and milliseconds.
-type Opened = (Database, bool, String, Result<usize, DbError>, u128);
+/// What opening the SQLite file gave: its connections (or why it cannot be
+/// served), whether it was seeded now, its name in messages, and the
+/// indexes' result and milliseconds.
+type Opened = (
+    Result<Database, DbError>,
+    bool,
+    String,
+    Result<usize, DbError>,
+    u128,
+);
 
 /// The SQLite file, created and seeded when missing, with the advised
 /// indexes, and its read-only connections. Blocks.
@@ -365,12 +382,18 @@ fn open_sqlite(args: &Args, advice: &[String]) -> Result<Opened, String> {
         cache_mib: args.sqlite_cache_mib,
         mmap_mib: args.sqlite_mmap_mib,
     };
-    let readers = db::open_readers(db_path, workers, memory).map_err(|e| format!("{name}: {e}"))?;
-    if args.check_integrity {
-        let first = readers.first().ok_or("no connection")?;
-        db::quick_check(first).map_err(|e| format!("{name}: {e}"))?;
-    }
-    let db = Database::Sqlite(Pool::new(readers, wait), args.statement_timeout);
+    let db = (|| {
+        let readers = db::open_readers(db_path, workers, memory)?;
+        if args.check_integrity
+            && let Some(first) = readers.first()
+        {
+            db::quick_check(first)?;
+        }
+        Ok(Database::Sqlite(
+            Pool::new(readers, wait),
+            args.statement_timeout,
+        ))
+    })();
     Ok((db, seeded, name, created, index_ms))
 }
 

@@ -24,10 +24,20 @@ const BATCH: usize = 500;
 /// A connected server: its connections, in sqlx's pool (a request takes any
 /// free connection; when all stay busy for the pool's wait it is turned
 /// away with 503 instead of queueing without bound).
-pub enum Remote {
-    Postgres(sqlx::PgPool, usize),
-    Mysql(sqlx::MySqlPool, usize),
+pub struct Remote {
+    pool: Pool,
+    /// How long a request waits for a free connection.
+    wait: Duration,
 }
+
+enum Pool {
+    Postgres(sqlx::PgPool),
+    Mysql(sqlx::MySqlPool),
+}
+
+/// How long opening the pool's connections may take at start-up (the
+/// per-request wait, `--pool-wait-ms`, may be far shorter).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A connection of the server, lent to one request.
 pub enum RemoteConnection {
@@ -44,17 +54,29 @@ pub struct Settings<'a> {
     pub statement_timeout: Duration,
 }
 
+/// A server ready to serve, and what happened on the way.
+pub struct Opened {
+    pub remote: Remote,
+    /// Whether the tables were created and seeded now.
+    pub seeded: bool,
+    /// How many advised indexes are in place, and how long that took.
+    pub indexes: Result<usize, DbError>,
+    pub index_ms: u128,
+    /// Whether the probes read every table and column.
+    pub probed: Result<(), DbError>,
+}
+
 impl Remote {
-    /// Seeds the tables unless `invoices` exists, creates the advised
-    /// indexes (on one connection without a statement timeout: both may take
-    /// longer), then opens the pool, whose every connection has the
-    /// statement timeout. Returns the server, whether it seeded, and the
-    /// indexes' result and milliseconds.
+    /// Seeds the tables unless they exist, creates the advised indexes and
+    /// runs the start-up probes (on one connection without a statement
+    /// timeout: seeding and indexing may take longer), then opens the pool,
+    /// whose every connection has the statement timeout.
     pub async fn connect(
         settings: &Settings<'_>,
         customers: u32,
         advice: impl Fn(Dialect) -> Vec<String>,
-    ) -> Result<(Self, bool, Result<usize, DbError>, u128), String> {
+        probes: impl Fn(Dialect) -> Vec<String>,
+    ) -> Result<Opened, String> {
         let Settings {
             url,
             size,
@@ -74,15 +96,26 @@ impl Remote {
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?;
             let (indexes, index_ms) = create_indexes::<Postgres>(&mut setup, &advice).await;
+            let probed = probe::<Postgres>(&mut setup, &probes(Dialect::Postgres)).await;
             let _ = setup.close().await;
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(size as u32)
                 .min_connections(size as u32)
-                .acquire_timeout(wait)
+                .acquire_timeout(CONNECT_TIMEOUT)
                 .connect_with(options.options([("statement_timeout", ms.to_string())]))
                 .await
                 .map_err(unreachable)?;
-            return Ok((Self::Postgres(pool, size), seeded, indexes, index_ms));
+            let remote = Self {
+                pool: Pool::Postgres(pool),
+                wait,
+            };
+            return Ok(Opened {
+                remote,
+                seeded,
+                indexes,
+                index_ms,
+                probed,
+            });
         }
         if url.starts_with("mysql://") {
             let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
@@ -98,11 +131,12 @@ impl Remote {
                 .await
                 .map_err(|e| format!("MySQL: {e}"))?;
             let (indexes, index_ms) = create_indexes::<MySql>(&mut setup, &advice).await;
+            let probed = probe::<MySql>(&mut setup, &probes(Dialect::Mysql)).await;
             let _ = setup.close().await;
             let pool = sqlx::mysql::MySqlPoolOptions::new()
                 .max_connections(size as u32)
                 .min_connections(size as u32)
-                .acquire_timeout(wait)
+                .acquire_timeout(CONNECT_TIMEOUT)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
                         // MySQL's max_execution_time (milliseconds, SELECT
@@ -124,7 +158,17 @@ impl Remote {
                 .connect_with(options)
                 .await
                 .map_err(unreachable)?;
-            return Ok((Self::Mysql(pool, size), seeded, indexes, index_ms));
+            let remote = Self {
+                pool: Pool::Mysql(pool),
+                wait,
+            };
+            return Ok(Opened {
+                remote,
+                seeded,
+                indexes,
+                index_ms,
+                probed,
+            });
         }
         Err(format!(
             "--database-url must start with postgres://, postgresql:// or mysql://, not {:?}",
@@ -133,50 +177,25 @@ impl Remote {
     }
 
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Self::Postgres(..) => Dialect::Postgres,
-            Self::Mysql(..) => Dialect::Mysql,
+        match self.pool {
+            Pool::Postgres(_) => Dialect::Postgres,
+            Pool::Mysql(_) => Dialect::Mysql,
         }
     }
 
-    /// Runs each statement once on every connection of the pool (see
-    /// `Database::probe`): all are held until every one has run them.
-    pub async fn probe(&self, statements: &[String]) -> Result<(), DbError> {
-        async fn each<DB: Engine>(
-            pool: &sqlx::Pool<DB>,
-            size: usize,
-            statements: &[String],
-        ) -> Result<(), DbError> {
-            let mut held = Vec::with_capacity(size);
-            for _ in 0..size {
-                let mut conn = pool.acquire().await?;
-                for sql in statements {
-                    DB::rows(&mut conn, sql.clone(), Values(Vec::new())).await?;
-                }
-                held.push(conn);
+    /// A free connection, or `None` when all stayed busy for the pool's
+    /// wait; an error when none can be had (the server is unreachable).
+    pub async fn checkout(&self) -> Result<Option<RemoteConnection>, DbError> {
+        let acquire = async {
+            match &self.pool {
+                Pool::Postgres(pool) => pool.acquire().await.map(RemoteConnection::Postgres),
+                Pool::Mysql(pool) => pool.acquire().await.map(RemoteConnection::Mysql),
             }
-            Ok(())
-        }
-        match self {
-            Self::Postgres(pool, size) => each(pool, *size, statements).await,
-            Self::Mysql(pool, size) => each(pool, *size, statements).await,
-        }
-    }
-
-    /// A free connection, or `None` when all stayed busy for the pool's wait
-    /// (or the server cannot be reached: logged).
-    pub async fn checkout(&self) -> Option<RemoteConnection> {
-        let conn = match self {
-            Self::Postgres(pool, _) => pool.acquire().await.map(RemoteConnection::Postgres),
-            Self::Mysql(pool, _) => pool.acquire().await.map(RemoteConnection::Mysql),
         };
-        match conn {
-            Ok(conn) => Some(conn),
-            Err(sqlx::Error::PoolTimedOut) => None,
-            Err(e) => {
-                eprintln!("error: no connection to the database server: {e}");
-                None
-            }
+        match tokio::time::timeout(self.wait, acquire).await {
+            Ok(Ok(conn)) => Ok(Some(conn)),
+            Ok(Err(sqlx::Error::PoolTimedOut)) | Err(_) => Ok(None),
+            Ok(Err(e)) => Err(DbError::Sqlx(e)),
         }
     }
 }
@@ -218,15 +237,32 @@ fn decoded(row: Result<Row, DbError>) -> Result<Row, sqlx::Error> {
 }
 
 /// Whether the server stopped the statement at its timeout: PostgreSQL's
-/// `query_canceled` (57014), MySQL's 3024, MariaDB's 1969.
+/// `query_canceled` (57014), MySQL's 3024 (or 1028, a sort aborted by it),
+/// MariaDB's 1969.
 fn stopped_by_timeout(e: &sqlx::Error) -> bool {
     let sqlx::Error::Database(e) = e else {
         return false;
     };
     if let Some(e) = e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
-        return matches!(e.number(), 3024 | 1969);
+        return match e.number() {
+            3024 | 1969 => true,
+            1028 => e.message().contains("execution time exceeded"),
+            _ => false,
+        };
     }
     e.code().as_deref() == Some("57014")
+}
+
+/// Runs each statement once (rows read and dropped): the start-up check that
+/// the tables and columns are there and readable.
+async fn probe<DB: Engine>(
+    conn: &mut DB::Connection,
+    statements: &[String],
+) -> Result<(), DbError> {
+    for sql in statements {
+        DB::rows(conn, sql.clone(), Values(Vec::new())).await?;
+    }
+    Ok(())
 }
 
 /// Creates and seeds the tables unless `invoices` exists. Returns whether it
@@ -240,11 +276,19 @@ async fn create_if_missing<DB: Engine>(
         Dialect::Postgres => "current_schema()",
         _ => "DATABASE()",
     };
-    let exists = format!(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = {schema} AND table_name = 'invoices'"
+    let existing = format!(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} \
+         AND table_name IN ('customers', 'orders', 'invoices')"
     );
-    if !DB::rows(conn, exists, Values(Vec::new())).await?.is_empty() {
-        return Ok(false);
+    match DB::rows(conn, existing, Values(Vec::new())).await?.len() {
+        0 => {}
+        3 => return Ok(false),
+        some => {
+            return Err(DbError::Setup(format!(
+                "{some} of the demo's tables customers, orders and invoices exist, not all \
+                 three: drop them to have all seeded, or point --database-url at another database"
+            )));
+        }
     }
     let dialect = DB::DIALECT;
     let seeded = async {
@@ -280,9 +324,12 @@ async fn create_if_missing<DB: Engine>(
     }
     .await;
     if let Err(e) = seeded {
+        // MySQL's DDL committed: the tables it created (none existed) go.
         if DB::DIALECT == Dialect::Mysql {
             let drop = "DROP TABLE IF EXISTS invoices, orders, customers".to_owned();
-            let _ = DB::rows(conn, drop, Values(Vec::new())).await;
+            if let Err(dropped) = DB::rows(conn, drop, Values(Vec::new())).await {
+                eprintln!("error: the half-seeded tables could not be dropped: {dropped}");
+            }
         }
         return Err(e);
     }

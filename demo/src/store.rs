@@ -11,7 +11,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use listquery::Decimal;
 use listquery::ListQuery;
 use listquery::exec::rusqlite::ExecError;
-use listquery::sql::Dialect;
 use sea_query::SelectStatement;
 
 use crate::records::{Layout, Row};
@@ -116,15 +115,9 @@ pub enum Connection {
 }
 
 impl Database {
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Self::Sqlite(..) => Dialect::Sqlite,
-            Self::Remote(remote) => remote.dialect(),
-        }
-    }
-
-    /// Runs each statement once (rows read and dropped) on every connection:
-    /// the start-up check that the tables and columns are there and readable.
+    /// Runs each statement once (rows read and dropped) on every SQLite
+    /// connection: the start-up check that the tables and columns are there
+    /// and readable (a server's are probed as it opens).
     pub async fn probe(&self, statements: &[String]) -> Result<(), DbError> {
         match self {
             // Start-up only, and each statement reads one row: not worth a thread.
@@ -134,17 +127,19 @@ impl Database {
                 }
                 Ok(())
             }),
-            Self::Remote(remote) => remote.probe(statements).await,
+            Self::Remote(_) => Ok(()),
         }
     }
 
-    /// A free connection, or `None` when all stayed busy for the pool's wait.
-    pub async fn checkout(&self) -> Option<Connection> {
+    /// A free connection, or `None` when all stayed busy for the pool's
+    /// wait; an error when the database server cannot be reached.
+    pub async fn checkout(&self) -> Result<Option<Connection>, DbError> {
         match self {
             Self::Sqlite(pool, timeout) => {
-                (pool.checkout().await).map(|connection| Connection::Sqlite(connection, *timeout))
+                Ok((pool.checkout().await)
+                    .map(|connection| Connection::Sqlite(connection, *timeout)))
             }
-            Self::Remote(remote) => remote.checkout().await.map(Connection::Remote),
+            Self::Remote(remote) => Ok(remote.checkout().await?.map(Connection::Remote)),
         }
     }
 }

@@ -202,7 +202,9 @@ where
     if let Some(estimate) = sql.estimate(&base)? {
         let plan = conn.query_one_raw(statement(estimate.build())).await?;
         let rows_estimated = match plan {
-            Some(row) => estimate.decode(&plan_text(&row)?).ok().flatten(),
+            Some(row) => {
+                (plan_text(&row).ok()).and_then(|plan| estimate.decode(&plan).ok().flatten())
+            }
             None => None,
         };
         // No usable estimate (or an unreadable plan): count exactly.

@@ -15,10 +15,14 @@
 //! - otherwise the page and its count (with the aggregates for `metadata`)
 //!   in one read-only transaction, so both see the same rows: PostgreSQL
 //!   `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`, MySQL `START
-//!   TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY` (a snapshot at the
-//!   session's isolation level, REPEATABLE READ by default), SQLite `BEGIN`.
-//!   Handed a connection that is already in a transaction (yours), they run
-//!   inside it and leave it open;
+//!   TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY` (after `SET
+//!   TRANSACTION ISOLATION LEVEL REPEATABLE READ`, as a snapshot needs it),
+//!   SQLite `BEGIN`.
+//!   Handed a connection that is in an sqlx `Transaction` of yours, they
+//!   run inside it and leave it open. (Only sqlx's own transactions are
+//!   seen: one opened with a raw `BEGIN` statement is not, and the helper's
+//!   `COMMIT` would end it.) On an error the helper's transaction is rolled
+//!   back (sqlx does it when the `Transaction` is dropped);
 //! - for a resource with `count = "estimated"` on PostgreSQL and MySQL, the
 //!   planner's estimate (SPEC §12) in place of the count when it is large
 //!   enough, as [`EstimateQuery`](crate::sql::EstimateQuery) describes.
@@ -99,8 +103,14 @@ pub trait Engine: sqlx::Database + sealed::Sealed {
     const DIALECT: Dialect;
     /// The statement that opens the read-only snapshot of a page and its count.
     const BEGIN: &'static str;
+    /// What runs before [`Engine::BEGIN`], if anything: MySQL takes a
+    /// consistent snapshot only at REPEATABLE READ, whatever the session's level.
+    const BEFORE_BEGIN: Option<&'static str>;
 
-    /// Runs `sql` with `values` bound and returns its rows.
+    /// Runs `sql` with `values` bound and returns its rows. The text is
+    /// taken as safe (`sqlx::AssertSqlSafe`): give it statements built by
+    /// listquery or sea-query, whose values are bound, never text with a
+    /// client's input in it.
     fn rows<'c>(
         conn: &'c mut Self::Connection,
         sql: String,
@@ -108,15 +118,17 @@ pub trait Engine: sqlx::Database + sealed::Sealed {
     ) -> impl Future<Output = Result<Vec<Self::Row>, sqlx::Error>> + Send + 'c;
 
     /// The plan of an `EXPLAIN ... FORMAT JSON` row, as text.
+    #[doc(hidden)]
     fn plan_text(row: &Self::Row) -> Result<String, sqlx::Error>;
 
     /// A count statement's row: `total`, then `extra` nullable text columns.
+    #[doc(hidden)]
     fn count_row(row: &Self::Row, extra: usize) -> Result<(i64, Vec<Option<String>>), sqlx::Error>;
 }
 
 /// What every engine shares: reading by position, binding with sea-query-sqlx.
 macro_rules! engine {
-    ($feature:literal, $db:ty, $dialect:expr, $begin:literal, $plan:expr) => {
+    ($feature:literal, $db:ty, $dialect:expr, $before:expr, $begin:literal, $plan:expr) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $db {}
 
@@ -124,6 +136,7 @@ macro_rules! engine {
         impl Engine for $db {
             const DIALECT: Dialect = $dialect;
             const BEGIN: &'static str = $begin;
+            const BEFORE_BEGIN: Option<&'static str> = $before;
 
             fn rows<'c>(
                 conn: &'c mut Self::Connection,
@@ -155,6 +168,7 @@ engine!(
     "sqlx-postgres",
     sqlx::Postgres,
     Dialect::Postgres,
+    None,
     "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
     // EXPLAIN (FORMAT JSON) answers a `json` column.
     |row: &sqlx::postgres::PgRow| Ok(row.try_get::<serde_json::Value, _>(0)?.to_string())
@@ -163,6 +177,7 @@ engine!(
     "sqlx-mysql",
     sqlx::MySql,
     Dialect::Mysql,
+    Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"),
     "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
     |row: &sqlx::mysql::MySqlRow| row.try_get::<String, _>(0)
 );
@@ -170,6 +185,7 @@ engine!(
     "sqlx-sqlite",
     sqlx::Sqlite,
     Dialect::Sqlite,
+    None,
     "BEGIN",
     // listquery never estimates on SQLite (it has no row estimate to read).
     |row: &sqlx::sqlite::SqliteRow| row.try_get::<String, _>(0)
@@ -212,6 +228,9 @@ where
             (rows, Some(totals))
         }
         Some(count) => {
+            if let Some(before) = C::Database::BEFORE_BEGIN {
+                C::Database::rows(conn, before.to_owned(), Values(Vec::new())).await?;
+            }
             let mut tx = conn.begin_with(AssertSqlSafe(C::Database::BEGIN)).await?;
             let (rows, totals) =
                 read::<C::Database>(&mut tx, (select, values), count, estimate).await?;
@@ -235,7 +254,9 @@ async fn read<DB: Engine>(
         let (text, values) = estimate.build();
         let plan = DB::rows(conn, text, values).await?;
         let rows_estimated = match plan.first() {
-            Some(row) => estimate.decode(&DB::plan_text(row)?).ok().flatten(),
+            Some(row) => {
+                (DB::plan_text(row).ok()).and_then(|plan| estimate.decode(&plan).ok().flatten())
+            }
             None => None,
         };
         // No usable estimate (or an unreadable plan): count exactly.

@@ -1,5 +1,5 @@
 //! sqlx pools on the fixture of each engine (for the sqlx and sea-orm
-//! helpers' tests), made by [`with_pools`].
+//! helpers' tests), made by [`with_pool`].
 
 use std::str::FromStr;
 
@@ -27,6 +27,14 @@ pub fn with_pool<F: AsyncFnOnce(Pool)>(engine: Engine, f: F) {
         std::process::id(),
         std::thread::current().id()
     ));
+    // Removed however `f` ends, a panic included.
+    struct Remove(std::path::PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _remove = Remove(path.clone());
     runtime.block_on(async {
         let pool = match engine {
             Engine::Postgres => {
@@ -65,9 +73,6 @@ pub fn with_pool<F: AsyncFnOnce(Pool)>(engine: Engine, f: F) {
         };
         f(pool).await;
     });
-    if engine == Engine::Sqlite {
-        let _ = std::fs::remove_file(&path);
-    }
 }
 
 impl Pool {
