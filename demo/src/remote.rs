@@ -12,7 +12,7 @@ use listquery::exec::sqlx::{Engine, fetch};
 use listquery::sql::Dialect;
 use sea_query::{Alias, Expr, Query, Value as Bound, Values};
 use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySql, Postgres};
+use sqlx::{AssertSqlSafe, Connection, Executor as _, MySql, Postgres};
 
 use crate::records::Row;
 use crate::seed::{self, Cell};
@@ -89,15 +89,8 @@ impl Remote {
             let options = sqlx::postgres::PgConnectOptions::from_str(url)
                 .map_err(|e| format!("--database-url: {e}"))?;
             let unreachable = |e: sqlx::Error| format!("cannot connect to PostgreSQL: {e}");
-            let mut setup = sqlx::PgConnection::connect_with(&options)
-                .await
-                .map_err(unreachable)?;
-            let seeded = create_if_missing::<Postgres>(&mut setup, customers)
-                .await
-                .map_err(|e| format!("PostgreSQL: {e}"))?;
-            let (indexes, index_ms) = create_indexes::<Postgres>(&mut setup, &advice).await;
-            let probed = probe::<Postgres>(&mut setup, &probes(Dialect::Postgres)).await;
-            let _ = setup.close().await;
+            let setup =
+                set_up::<Postgres>(&options, customers, &advice, &probes, "PostgreSQL").await?;
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(size as u32)
                 .min_connections(size as u32)
@@ -105,17 +98,10 @@ impl Remote {
                 .connect_with(options.options([("statement_timeout", ms.to_string())]))
                 .await
                 .map_err(unreachable)?;
-            let remote = Self {
+            return Ok(setup.opened(Self {
                 pool: Pool::Postgres(pool),
                 wait,
-            };
-            return Ok(Opened {
-                remote,
-                seeded,
-                indexes,
-                index_ms,
-                probed,
-            });
+            }));
         }
         if url.starts_with("mysql://") {
             let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
@@ -124,15 +110,7 @@ impl Remote {
                 .collation("utf8mb4_bin")
                 .timezone(Some(String::from("+00:00")));
             let unreachable = |e: sqlx::Error| format!("cannot connect to MySQL: {e}");
-            let mut setup = sqlx::MySqlConnection::connect_with(&options)
-                .await
-                .map_err(unreachable)?;
-            let seeded = create_if_missing::<MySql>(&mut setup, customers)
-                .await
-                .map_err(|e| format!("MySQL: {e}"))?;
-            let (indexes, index_ms) = create_indexes::<MySql>(&mut setup, &advice).await;
-            let probed = probe::<MySql>(&mut setup, &probes(Dialect::Mysql)).await;
-            let _ = setup.close().await;
+            let setup = set_up::<MySql>(&options, customers, &advice, &probes, "MySQL").await?;
             let pool = sqlx::mysql::MySqlPoolOptions::new()
                 .max_connections(size as u32)
                 .min_connections(size as u32)
@@ -158,17 +136,10 @@ impl Remote {
                 .connect_with(options)
                 .await
                 .map_err(unreachable)?;
-            let remote = Self {
+            return Ok(setup.opened(Self {
                 pool: Pool::Mysql(pool),
                 wait,
-            };
-            return Ok(Opened {
-                remote,
-                seeded,
-                indexes,
-                index_ms,
-                probed,
-            });
+            }));
         }
         Err(format!(
             "--database-url must start with postgres://, postgresql:// or mysql://, not {:?}",
@@ -251,6 +222,52 @@ fn stopped_by_timeout(e: &sqlx::Error) -> bool {
         };
     }
     e.code().as_deref() == Some("57014")
+}
+
+/// What the start-up connection did before the pool opened.
+struct SetUp {
+    seeded: bool,
+    indexes: Result<usize, DbError>,
+    index_ms: u128,
+    probed: Result<(), DbError>,
+}
+
+impl SetUp {
+    fn opened(self, remote: Remote) -> Opened {
+        Opened {
+            remote,
+            seeded: self.seeded,
+            indexes: self.indexes,
+            index_ms: self.index_ms,
+            probed: self.probed,
+        }
+    }
+}
+
+/// On one connection of its own, without the statement timeout: the tables
+/// seeded when missing, the advised indexes, the start-up probes.
+async fn set_up<DB: Engine>(
+    options: &<DB::Connection as Connection>::Options,
+    customers: u32,
+    advice: &impl Fn(Dialect) -> Vec<String>,
+    probes: &impl Fn(Dialect) -> Vec<String>,
+    engine: &str,
+) -> Result<SetUp, String> {
+    let mut conn = DB::Connection::connect_with(options)
+        .await
+        .map_err(|e| format!("cannot connect to {engine}: {e}"))?;
+    let seeded = create_if_missing::<DB>(&mut conn, customers)
+        .await
+        .map_err(|e| format!("{engine}: {e}"))?;
+    let (indexes, index_ms) = create_indexes::<DB>(&mut conn, advice).await;
+    let probed = probe::<DB>(&mut conn, &probes(DB::DIALECT)).await;
+    let _ = conn.close().await;
+    Ok(SetUp {
+        seeded,
+        indexes,
+        index_ms,
+        probed,
+    })
 }
 
 /// Runs each statement once (rows read and dropped): the start-up check that
