@@ -397,18 +397,10 @@ fn open_sqlite(args: &Args, advice: &[String]) -> Result<Opened, String> {
     Ok((db, seeded, name, created, index_ms))
 }
 
-/// `table` or `schema.table`, each part quoted.
-fn table_ref(table: &str) -> sea_query::TableRef {
-    use sea_query::{Alias, IntoTableRef};
-    match table.split_once('.') {
-        Some((schema, table)) => (Alias::new(schema), Alias::new(table)).into_table_ref(),
-        None => Alias::new(table).into_table_ref(),
-    }
-}
-
 /// One `SELECT ... LIMIT 1` per table the schema reads: each resource's own
 /// columns (and its joins' local columns), and each join's columns.
 fn probes(schema: &Schema, dialect: Dialect) -> Vec<String> {
+    use listquery::sql::table_ref;
     use sea_query::{Alias, Query};
     let mut statements = Vec::new();
     for resource in schema.resources() {

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use lru::LruCache;
-use sea_query::{IntoTableRef, Query, SelectStatement, Values};
+use sea_query::{Query, SelectStatement, Values};
 
 use super::{CountQuery, CountResult, Dialect, ListSql, SqlError, bind_value, like_pattern};
 use crate::schema::{FilterOp, PaginationMode, Resource};
@@ -108,13 +108,9 @@ impl BaseStatement {
     /// selectable fields, or the client's `fields`, with the primary key).
     /// Pass [`BaseStatement::statement`] to [`ListSql`]'s builders.
     pub fn for_resource(resource: &Resource, dialect: Dialect) -> Self {
-        let table = match resource.table().split_once('.') {
-            Some((schema, table)) => {
-                (sea_query::Alias::new(schema), sea_query::Alias::new(table)).into_table_ref()
-            }
-            None => sea_query::Alias::new(resource.table()).into_table_ref(),
-        };
-        let statement = Query::select().from(table).to_owned();
+        let statement = Query::select()
+            .from(super::table_ref(resource.table()))
+            .to_owned();
         Self::new(statement, dialect)
     }
 

@@ -719,6 +719,22 @@ fn has_no_columns(select: &SelectStatement) -> bool {
     cleared == *select
 }
 
+/// A schema's table name as sea-query's table: `table`, or `schema.table`
+/// with each part quoted on its own (the form the schema's `table` and a
+/// join's `table` take).
+///
+/// ```
+/// use listquery::sql::{Dialect, table_ref};
+/// let select = sea_query::Query::select().column("id").from(table_ref("billing.invoices")).to_owned();
+/// assert_eq!(Dialect::Postgres.build(&select).0, r#"SELECT "id" FROM "billing"."invoices""#);
+/// ```
+pub fn table_ref(table: &str) -> sea_query::TableRef {
+    match table.split_once('.') {
+        Some((schema, table)) => (Alias::new(schema), Alias::new(table)).into_table_ref(),
+        None => Alias::new(table).into_table_ref(),
+    }
+}
+
 /// Adds the declared joins `joins` (indices into [`Resource::joins`],
 /// ascending) to `select` (SPEC §15).
 fn add_joins(resource: &Resource, joins: &[usize], select: &mut SelectStatement) {
@@ -727,10 +743,7 @@ fn add_joins(resource: &Resource, joins: &[usize], select: &mut SelectStatement)
             JoinKind::Inner => JoinType::InnerJoin,
             _ => JoinType::LeftJoin,
         };
-        let table = match join.table().split_once('.') {
-            Some((schema, table)) => (Alias::new(schema), Alias::new(table)).into_table_ref(),
-            None => Alias::new(join.table()).into_table_ref(),
-        };
+        let table = table_ref(join.table());
         let on = Expr::col((Alias::new(join.alias()), Alias::new(join.foreign())))
             .equals((Alias::new(resource.table_name()), Alias::new(join.local())));
         select.join_as(kind, table, Alias::new(join.alias()), on);
