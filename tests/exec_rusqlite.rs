@@ -13,7 +13,7 @@ mod support;
 
 use listquery::exec::rusqlite::{ExecError, fetch, list};
 use listquery::page::PageOptions;
-use listquery::{ErrorCode, ListQuery, RequestOptions, Role};
+use listquery::{ErrorCode, Role};
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use support::db::{Conn, Engine, with_engine};
 use support::fixture::table;
@@ -126,16 +126,7 @@ fn an_unpaginated_list_over_its_cap_is_the_clients_400() {
         let base = Query::select().from("orders").to_owned();
         let page = PageOptions::new("https://api.example.com/orders").unwrap();
         // The fixture's 220 orders, unpaginated, over a cap of 100.
-        let small = listquery::Schema::from_toml_str(
-            "[resources.orders]\ntable = \"orders\"\nlimits.max_unpaginated_rows = 100\n[resources.orders.fields]\nid = { type = \"integer\", sort = true }",
-        )
-        .unwrap();
-        let query = ListQuery::parse(
-            "",
-            small.resource("orders").unwrap(),
-            RequestOptions::for_role(Role::Agent),
-        )
-        .unwrap();
+        let query = support::orders_over_their_cap();
         let err = list(conn, &query, &base, &page, |row| row.get::<_, i64>("id")).unwrap_err();
         assert!(matches!(err, ExecError::Page(_)), "{err}");
         let body = err.to_json_api().expect("the client's error");

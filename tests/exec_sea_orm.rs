@@ -175,12 +175,7 @@ fn the_callers_select_and_transaction_are_kept(engine: Engine) {
 /// `count = "estimated"` in examples/schema.toml: the planner's estimate on
 /// PostgreSQL and MySQL when the threshold allows it; SQLite counts.
 fn estimated_counts_come_from_the_plan(engine: Engine) {
-    let schema =
-        listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
-            "count = \"estimated\"\n",
-            "count = \"estimated\"\nexact_count_below = 1\n",
-        ))
-        .unwrap();
+    let schema = support::estimated_schema(1);
     let query = ListQuery::parse(
         "filter[status]=paid,sent&sort=-amount",
         schema.resource("invoices").unwrap(),

@@ -246,13 +246,7 @@ fn estimated_counts_come_from_the_plan(engine: Engine) {
             i64: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
             for<'a> &'a str: sqlx::ColumnIndex<DB::Row>,
         {
-            let schema = |below: u64| {
-                listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
-                    "count = \"estimated\"\n",
-                    &format!("count = \"estimated\"\nexact_count_below = {below}\n"),
-                ))
-                .unwrap()
-            };
+            let schema = support::estimated_schema;
             let admin = RequestOptions::for_role(Role::Admin);
             let base = Query::select().from("invoices").to_owned();
             let id = |row: &DB::Row| row.try_get::<i64, _>("id");
@@ -306,16 +300,7 @@ fn client_faults_are_400s(engine: Engine) {
             let base = Query::select().from("orders").to_owned();
             let page = PageOptions::new("https://api.example.com/orders").unwrap();
             // The fixture's 220 orders, unpaginated, over a cap of 100.
-            let small = listquery::Schema::from_toml_str(
-                "[resources.orders]\ntable = \"orders\"\nlimits.max_unpaginated_rows = 100\n[resources.orders.fields]\nid = { type = \"integer\", sort = true }",
-            )
-            .unwrap();
-            let query = ListQuery::parse(
-                "",
-                small.resource("orders").unwrap(),
-                RequestOptions::for_role(Role::Agent),
-            )
-            .unwrap();
+            let query = support::orders_over_their_cap();
             let id = |row: &DB::Row| row.try_get::<i64, _>("id");
             let err = list(
                 &mut *pool.acquire().await.unwrap(),

@@ -102,13 +102,7 @@ on_each_engine!(estimated_totals_come_from_the_plan);
 /// below `exact_count_below`, on SQLite, and with metadata, the count is exact.
 fn estimated_totals_come_from_the_plan(engine: Engine) {
     let invoices = tables().into_iter().find(|t| t.name == "invoices").unwrap();
-    let schema = |below: u64| {
-        listquery::Schema::from_toml_str(&include_str!("../examples/schema.toml").replace(
-            "count = \"estimated\"\n",
-            &format!("count = \"estimated\"\nexact_count_below = {below}\n"),
-        ))
-        .unwrap()
-    };
+    let schema = support::estimated_schema;
     let (eager, reluctant) = (schema(1), schema(u64::MAX));
     let base = Query::select()
         .column(Alias::new("id"))
