@@ -26,6 +26,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{NaiveDate, NaiveDateTime};
 use criterion::{Criterion, criterion_group};
 use listquery::page::{ListResponse, PageOptions, PageTotals};
 use listquery::sql::{BaseStatement, CacheCapacity, Dialect, ListSql, SqlCache};
@@ -210,6 +211,10 @@ struct InvoiceRow {
     number: &'static str,
     status: &'static str,
     amount: Decimal,
+    #[serde(with = "listquery::timestamp")]
+    created_at: NaiveDateTime,
+    #[serde(with = "listquery::timestamp")]
+    updated_at: NaiveDateTime,
 }
 
 /// One workload of the benchmark; [`Input::run`] runs one iteration of it.
@@ -354,12 +359,17 @@ impl<'r> Input<'r> {
     /// The page's rows in the envelope, serialized.
     fn envelope(&self) -> String {
         let per_page = self.query.pagination().unwrap().per_page;
+        let at = NaiveDate::from_ymd_opt(2024, 3, 1)
+            .and_then(|d| d.and_hms_opt(9, 30, 5))
+            .unwrap();
         let rows: Vec<InvoiceRow> = (0..per_page)
             .map(|i| InvoiceRow {
                 id: i64::try_from(i).unwrap(),
                 number: "RE-2024-0001",
                 status: "paid",
                 amount: Decimal::new(12_350, 2),
+                created_at: at,
+                updated_at: at,
             })
             .collect();
         let totals = PageTotals::new(1_000);

@@ -119,3 +119,55 @@ fn malformed_input_is_a_clear_serde_error() {
     .to_string();
     assert!(err.contains("YYYY-MM-DD HH:MM:SS"), "{err}");
 }
+
+/// `formatted` writes what chrono's `format(TIMESTAMP_FORMAT)` writes, for
+/// every kind of value: leap seconds, the ends of the four-digit years and
+/// years outside them (signed, as chrono writes them); what it writes in the
+/// four-digit years reads back.
+#[test]
+fn formatted_writes_what_chrono_writes_and_reads_back() {
+    let leap = at(2016, 12, 31, 23, 59, 59)
+        .with_nanosecond(1_000_000_000)
+        .unwrap();
+    let mut values = vec![
+        at(0, 1, 1, 0, 0, 0),
+        at(9999, 12, 31, 23, 59, 59),
+        at(-1, 6, 15, 12, 0, 0),
+        at(10_000, 1, 1, 0, 0, 0),
+        at(2024, 2, 29, 7, 5, 9)
+            .with_nanosecond(999_999_999)
+            .unwrap(),
+        leap,
+    ];
+    // A spread of ordinary values: every month, hours, minutes and seconds.
+    for i in 0..500_u32 {
+        values.push(at(
+            1970 + (i % 80) as i32,
+            1 + i % 12,
+            1 + i % 28,
+            i % 24,
+            (i * 7) % 60,
+            (i * 13) % 60,
+        ));
+    }
+    for value in values {
+        let formatted = listquery::timestamp::formatted(&value);
+        let chrono = value.format(listquery::TIMESTAMP_FORMAT).to_string();
+        assert_eq!(formatted.to_string(), chrono);
+        // Width and alignment as chrono's Display honours them.
+        assert_eq!(format!("{formatted:>24}"), format!("{chrono:>24}"));
+        assert_eq!(serde_json::to_value(formatted).unwrap(), chrono.as_str());
+        assert_eq!(listquery::timestamp::formatted(&value.and_utc()), formatted);
+        if (0..=9999).contains(&chrono::Datelike::year(&value)) {
+            let read: Row = serde_json::from_value(serde_json::json!({
+                "id": 1, "created_at": chrono, "updated_at": chrono,
+            }))
+            .unwrap();
+            let whole_seconds = value
+                .with_nanosecond(value.nanosecond() / 1_000_000_000 * 1_000_000_000)
+                .unwrap();
+            assert_eq!(read.updated_at, whole_seconds, "{chrono}");
+            assert_eq!(read.created_at, whole_seconds.and_utc(), "{chrono}");
+        }
+    }
+}

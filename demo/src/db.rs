@@ -144,7 +144,7 @@ fn sqlite_cell(cell: Cell) -> Sql {
         Cell::Bool(b) => Sql::Integer(i64::from(b)),
         Cell::Money(cents) => Sql::Text(format!("{}.{:02}", cents / 100, cents % 100)),
         Cell::Date(d) => Sql::Text(d.format("%Y-%m-%d").to_string()),
-        Cell::DateTime(t) => Sql::Text(t.format(listquery::TIMESTAMP_FORMAT).to_string()),
+        Cell::DateTime(t) => Sql::Text(listquery::timestamp::formatted(&t).to_string()),
     }
 }
 

@@ -195,7 +195,7 @@ impl Serialize for Row {
                 Cell::Decimal(d) => map.serialize_entry(name, d)?,
                 Cell::Date(d) => map.serialize_entry(name, d)?,
                 Cell::DateTime(t) => {
-                    map.serialize_entry(name, &t.format(listquery::TIMESTAMP_FORMAT).to_string())?
+                    map.serialize_entry(name, &listquery::timestamp::formatted(t))?
                 }
             }
         }

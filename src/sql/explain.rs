@@ -95,8 +95,8 @@ pub fn value_json(value: &sea_query::Value) -> serde_json::Value {
         V::Char(Some(c)) => J::String(c.to_string()),
         V::Decimal(Some(d)) => J::String(d.to_string()),
         V::ChronoDate(Some(d)) => J::String(d.format("%Y-%m-%d").to_string()),
-        V::ChronoDateTime(Some(dt)) => J::String(dt.format(crate::TIMESTAMP_FORMAT).to_string()),
-        V::ChronoDateTimeUtc(Some(dt)) => J::String(dt.format(crate::TIMESTAMP_FORMAT).to_string()),
+        V::ChronoDateTime(Some(dt)) => J::String(crate::timestamp::formatted(dt).to_string()),
+        V::ChronoDateTimeUtc(Some(dt)) => J::String(crate::timestamp::formatted(dt).to_string()),
         _ => J::Null,
     }
 }
