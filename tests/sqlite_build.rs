@@ -13,14 +13,7 @@ fn sqlite_has_no_shared_page_cache() {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    assert!(
-        options.iter().any(|o| o.starts_with("THREADSAFE")),
-        "compile options were read: {options:?}"
-    );
-    assert!(
-        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
-        "SQLite was built with ENABLE_MEMORY_MANAGEMENT (a shared page cache): is LIBSQLITE3_FLAGS from .cargo/config.toml set? {options:?}"
-    );
+    assert_no_shared_page_cache("rusqlite", &options);
 }
 
 /// The same for the SQLite that sqlx and sea-orm run (`exec::sqlx`,
@@ -41,12 +34,18 @@ fn sqlx_sqlite_has_no_shared_page_cache() {
             .await
             .unwrap()
     });
+    assert_no_shared_page_cache("sqlx", &options);
+}
+
+/// `options` (`PRAGMA compile_options` as `driver` read them) were read, and
+/// hold no `ENABLE_MEMORY_MANAGEMENT`.
+fn assert_no_shared_page_cache(driver: &str, options: &[String]) {
     assert!(
         options.iter().any(|o| o.starts_with("THREADSAFE")),
         "compile options were read: {options:?}"
     );
     assert!(
         !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
-        "sqlx's SQLite was built with ENABLE_MEMORY_MANAGEMENT (a shared page cache): {options:?}"
+        "{driver}'s SQLite was built with ENABLE_MEMORY_MANAGEMENT (a shared page cache): is LIBSQLITE3_FLAGS from .cargo/config.toml set? {options:?}"
     );
 }
